@@ -1,0 +1,158 @@
+// swift-tools-version:6.1
+// Baton: a coordination server for business processes that span several services.
+// See README.md for the quick start and ARCHITECTURE in the docs for the layering.
+import PackageDescription
+
+/// One set of Swift settings for every Swift target.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let nio: [Target.Dependency] = [
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+]
+
+let package = Package(
+    name: "Baton",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "BatonProtobuf", targets: ["BatonProtobuf"]),
+        .library(name: "BatonRPC", targets: ["BatonRPC"]),
+        .library(name: "BatonInterop", targets: ["BatonInterop"]),
+        .executable(name: "baton-interop-server", targets: ["BatonInteropServer"]),
+        .executable(name: "baton-interop-client", targets: ["BatonInteropClient"]),
+        .library(name: "BatonWorkflow", targets: ["BatonWorkflow"]),
+        .library(name: "BatonWorkflowSQLite", targets: ["BatonWorkflowSQLite"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        // MARK: System libraries (the only C besides protoc-c's output)
+        .systemLibrary(
+            name: "CNGHTTP2",
+            pkgConfig: "libnghttp2",
+            providers: [.apt(["libnghttp2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CProtobufC",
+            pkgConfig: "libprotobuf-c",
+            providers: [.apt(["libprotobuf-c-dev"])]
+        ),
+
+        // MARK: Protobuf runtime for generated messages
+        .target(
+            name: "BatonProtobuf",
+            dependencies: ["CProtobufC"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: gRPC-compatible HTTP/2 server and client
+        .target(
+            name: "CBatonRPCProtos",
+            dependencies: ["CProtobufC"]
+        ),
+        .target(
+            name: "BatonRPC",
+            dependencies: [
+                "CNGHTTP2",
+                "BatonProtobuf",
+                "CBatonRPCProtos",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ] + nio,
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: gRPC interoperability (grpc.testing.TestService)
+        .target(
+            name: "CBatonInteropProtos",
+            dependencies: ["CProtobufC"]
+        ),
+        .target(
+            name: "BatonInterop",
+            dependencies: ["BatonRPC", "BatonProtobuf", "CBatonInteropProtos"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "BatonInteropServer",
+            dependencies: [
+                "BatonInterop",
+                "BatonRPC",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "BatonInteropClient",
+            dependencies: [
+                "BatonInterop",
+                "BatonRPC",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Test-only protos (proto3 coverage)
+        .target(
+            name: "CBatonTestProtos",
+            dependencies: ["CProtobufC"],
+            path: "Tests/Support/CBatonTestProtos"
+        ),
+        .target(
+            name: "BatonTestProtos",
+            dependencies: ["BatonProtobuf", "CBatonTestProtos"],
+            path: "Tests/Support/BatonTestProtos",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Durable saga engine (issue 3) and its SQLite store
+        .target(
+            name: "BatonWorkflow",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BatonWorkflowSQLite",
+            dependencies: [
+                "BatonWorkflow",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests
+        .testTarget(
+            name: "BatonProtobufTests",
+            dependencies: ["BatonProtobuf", "BatonTestProtos"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BatonWorkflowTests",
+            dependencies: ["BatonWorkflow"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BatonWorkflowSQLiteTests",
+            dependencies: ["BatonWorkflowSQLite", "BatonWorkflow"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BatonRPCTests",
+            dependencies: ["BatonRPC", "BatonInterop", "BatonProtobuf"] + nio,
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

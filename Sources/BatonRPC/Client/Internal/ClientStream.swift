@@ -1,0 +1,270 @@
+import BatonProtobuf
+import CNGHTTP2
+import NIOCore
+import Synchronization
+
+/// One call on a client connection. Event-loop state is touched on the loop only; the
+/// caller's task reaches it through methods that hop there.
+final class ClientStream: MessageSink, @unchecked Sendable {
+    let eventLoop: any EventLoop
+    unowned(unsafe) let connection: ClientConnectionHandler
+    var id: Int32 = -1
+    let inbound: InboundMessages
+    let method: MethodDescriptor
+
+    // Loop-bound.
+    var deframer: MessageDeframer
+    var outbound = ByteBuffer()
+    var halfClosed = false
+    var dataEnded = false
+    var finished = false
+    var writeWaiters: [CheckedContinuation<Void, any Error>] = []
+    var deadline: Scheduled<Void>?
+    var headerBlocks = 0
+    var httpStatus: [UInt8] = []
+    var contentType: [UInt8] = []
+    var grpcStatus: [UInt8]?
+    var grpcMessage: [UInt8]?
+    var receivedMetadata = Metadata()
+
+    /// Metadata shared with the caller's task.
+    private struct Received {
+        var initial: Metadata?
+        var trailing = Metadata()
+        var initialWaiters: [CheckedContinuation<Metadata, any Error>] = []
+        var failure: RPCError?
+    }
+    private let received = Mutex(Received())
+
+    init(method: MethodDescriptor, connection: ClientConnectionHandler, eventLoop: any EventLoop, maxMessageSize: Int) {
+        self.method = method
+        self.connection = connection
+        self.eventLoop = eventLoop
+        self.deframer = MessageDeframer(maxMessageSize: maxMessageSize)
+        let consumer = ConsumeForwarder()
+        self.inbound = InboundMessages { count in consumer.forward(count) }
+        consumer.stream = self
+    }
+
+    /// Forwards flow-control credit to the loop without a reference cycle at init time.
+    private final class ConsumeForwarder: @unchecked Sendable {
+        weak var stream: ClientStream?
+        func forward(_ count: Int) {
+            guard let stream else { return }
+            stream.onLoop { stream.connection.consume(streamID: stream.id, count: count) }
+        }
+    }
+
+    func onLoop(_ body: @escaping @Sendable () -> Void) {
+        if eventLoop.inEventLoop { body() } else { eventLoop.execute(body) }
+    }
+
+    // MARK: Caller side
+
+    func write<M: ProtobufMessage>(_ message: M) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            onLoop { self.enqueue(message, continuation) }
+        }
+    }
+
+    /// Half-closes the request side (END_STREAM after the queued messages).
+    func halfClose() {
+        onLoop {
+            guard !self.halfClosed else { return }
+            self.halfClosed = true
+            if self.id > 0 { self.connection.session?.resumeData(streamID: self.id) }
+            self.connection.scheduleFlush()
+        }
+    }
+
+    /// Cancels the call: RST_STREAM(CANCEL) and the given status locally.
+    func cancel(_ error: RPCError) {
+        onLoop {
+            guard !self.finished else { return }
+            if self.id > 0 {
+                self.connection.session?.submitReset(streamID: self.id, errorCode: UInt32(NGHTTP2_CANCEL.rawValue))
+                self.connection.scheduleFlush()
+            }
+            self.complete(.failure(error))
+        }
+    }
+
+    var trailingMetadata: Metadata { received.withLock { $0.trailing } }
+
+    /// The response headers' metadata; throws the call's error if it failed without them.
+    func initialMetadata() async throws -> Metadata {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready = received.withLock { state -> Result<Metadata, RPCError>? in
+                if let initial = state.initial { return .success(initial) }
+                if let failure = state.failure { return .failure(failure) }
+                state.initialWaiters.append(continuation)
+                return nil
+            }
+            if let ready { continuation.resume(with: ready) }
+        }
+    }
+
+    // MARK: Loop side
+
+    private func enqueue<M: ProtobufMessage>(_ message: M, _ continuation: CheckedContinuation<Void, any Error>) {
+        guard !finished, !halfClosed else {
+            continuation.resume(throwing: RPCError(code: .cancelled, message: halfClosed ? "the request stream is already finished" : "the call has already ended"))
+            return
+        }
+        outbound.writeGRPCMessage(message)
+        if id > 0 { connection.session?.resumeData(streamID: id) }
+        connection.scheduleFlush()
+        if outbound.readableBytes < ServerStream.highWatermark {
+            continuation.resume()
+        } else {
+            writeWaiters.append(continuation)
+        }
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) -> HTTP2DataChunk? {
+        let count = min(buffer.count, outbound.readableBytes)
+        if count > 0 {
+            outbound.readWithUnsafeReadableBytes { source in
+                buffer.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: count)
+                return count
+            }
+            if outbound.readableBytes == 0 { outbound.clear() }
+            if outbound.readableBytes < ServerStream.highWatermark / 2 { resumeWriters(nil) }
+        }
+        if outbound.readableBytes == 0, halfClosed {
+            dataEnded = true
+            return HTTP2DataChunk(count: count, end: .endStream)
+        }
+        return count > 0 ? HTTP2DataChunk(count: count, end: .more) : nil
+    }
+
+    func header(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
+        switch String(decoding: name, as: UTF8.self) {
+        case ":status": httpStatus = Array(value)
+        case "content-type": contentType = Array(value)
+        case "grpc-status": grpcStatus = Array(value)
+        case "grpc-message": grpcMessage = Array(value)
+        default:
+            guard !ReservedHeaders.isReserved(name) else { return }
+            let key = String(decoding: name, as: UTF8.self)
+            if let metadataValue = ReservedHeaders.metadataValue(name: key, value: value) {
+                receivedMetadata.append(key, metadataValue)
+            }
+        }
+    }
+
+    func headersComplete(endStream: Bool) {
+        headerBlocks += 1
+        if headerBlocks == 1 {
+            guard httpStatus == Array("200".utf8) else {
+                let status = String(decoding: httpStatus, as: UTF8.self)
+                if grpcStatus == nil {
+                    return complete(.failure(RPCError(code: Self.code(forHTTPStatus: status), message: "HTTP status \(status) from \(method)")))
+                }
+                return finishWithStatus()
+            }
+            if grpcStatus == nil, !contentType.starts(with: "application/grpc".utf8) {
+                return complete(.failure(RPCError(code: .unknown, message: "unexpected content-type '\(String(decoding: contentType, as: UTF8.self))' from \(method)")))
+            }
+            if grpcStatus != nil || endStream {
+                // Trailers-only response.
+                return finishWithStatus()
+            }
+            let metadata = receivedMetadata
+            receivedMetadata = Metadata()
+            let waiters = received.withLock { state -> [CheckedContinuation<Metadata, any Error>] in
+                state.initial = metadata
+                defer { state.initialWaiters.removeAll() }
+                return state.initialWaiters
+            }
+            for waiter in waiters { waiter.resume(returning: metadata) }
+        } else {
+            finishWithStatus()
+        }
+    }
+
+    func data(_ bytes: UnsafeRawBufferPointer) {
+        guard !finished else {
+            connection.consume(streamID: id, count: bytes.count)
+            return
+        }
+        deframer.append(bytes)
+        do {
+            while let message = try deframer.next() { inbound.deliver(message) }
+        } catch {
+            connection.consume(streamID: id, count: bytes.count)
+            connection.session?.submitReset(streamID: id, errorCode: UInt32(NGHTTP2_CANCEL.rawValue))
+            complete(.failure(error))
+        }
+    }
+
+    private func finishWithStatus() {
+        guard let statusBytes = grpcStatus, let code = Int(String(decoding: statusBytes, as: UTF8.self)) else {
+            return complete(.failure(RPCError(code: .internal, message: "the response from \(method) carried no grpc-status")))
+        }
+        let message = grpcMessage.map { StatusMessage.decode($0) } ?? ""
+        let metadata = receivedMetadata
+        received.withLock { $0.trailing = metadata }
+        if let errorCode = RPCError.Code(rawValue: code) {
+            complete(.failure(RPCError(code: errorCode, message: message, metadata: metadata)))
+        } else {
+            complete(.success(()))
+        }
+    }
+
+    func closed(errorCode: UInt32) {
+        guard !finished else { return }
+        if errorCode == 0 {
+            complete(.failure(RPCError(code: .internal, message: "the stream of \(method) closed without a status")))
+        } else if errorCode == NGHTTP2_REFUSED_STREAM.rawValue {
+            complete(.failure(RPCError(code: .unavailable, message: "the server refused the stream of \(method)")))
+        } else {
+            complete(.failure(RPCError(code: .cancelled, message: "the server reset the stream of \(method) (HTTP/2 error \(errorCode))")))
+        }
+    }
+
+    /// Ends the call locally (once).
+    func complete(_ result: Result<Void, RPCError>) {
+        guard !finished else { return }
+        finished = true
+        deadline?.cancel()
+        deadline = nil
+        var result = result
+        if case .success = result, deframer.pendingBytes > 0 {
+            result = .failure(RPCError(code: .internal, message: "the response of \(method) ended inside a message"))
+        }
+        let failure: RPCError? = if case .failure(let error) = result { error } else { nil }
+        let waiters = received.withLock { state -> [CheckedContinuation<Metadata, any Error>] in
+            state.failure = failure
+            if failure == nil, state.initial == nil { state.initial = Metadata() }
+            defer { state.initialWaiters.removeAll() }
+            return state.initialWaiters
+        }
+        for waiter in waiters {
+            if let failure { waiter.resume(throwing: failure) } else { waiter.resume(returning: Metadata()) }
+        }
+        inbound.finish(result)
+        resumeWriters(failure ?? RPCError(code: .cancelled, message: "the call has ended"))
+        connection.streamFinished(self)
+    }
+
+    private func resumeWriters(_ error: RPCError?) {
+        guard !writeWaiters.isEmpty else { return }
+        let waiters = writeWaiters
+        writeWaiters.removeAll()
+        for waiter in waiters {
+            if let error { waiter.resume(throwing: error) } else { waiter.resume() }
+        }
+    }
+
+    static func code(forHTTPStatus status: String) -> RPCError.Code {
+        switch status {
+        case "400": .internal
+        case "401": .unauthenticated
+        case "403": .permissionDenied
+        case "404": .unimplemented
+        case "429", "502", "503", "504": .unavailable
+        default: .unknown
+        }
+    }
+}

@@ -1,0 +1,352 @@
+import CNGHTTP2
+import NIOCore
+
+/// What an ``HTTP2Session`` reports while it parses frames. Implemented by the server and
+/// client connection handlers; every call happens on the connection's event loop, inside
+/// ``HTTP2Session/receive(_:)`` or ``HTTP2Session/send(into:)``.
+protocol HTTP2SessionDelegate: AnyObject {
+    /// A HEADERS frame opens (or continues) a header block on `streamID`.
+    func http2BeginHeaders(streamID: Int32)
+    /// One header field. Return false to reset the stream.
+    func http2Header(streamID: Int32, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) -> Bool
+    /// A complete header block arrived (initial headers or trailers).
+    func http2HeadersComplete(streamID: Int32, endStream: Bool)
+    /// A chunk of DATA payload.
+    func http2Data(streamID: Int32, bytes: UnsafeRawBufferPointer)
+    /// The peer half-closed the stream with a DATA frame carrying END_STREAM.
+    func http2DataEndStream(streamID: Int32)
+    /// The stream is closed (HTTP/2 error code 0 = NO_ERROR).
+    func http2StreamClosed(streamID: Int32, errorCode: UInt32)
+    /// nghttp2 wants DATA for `streamID`: copy up to `buffer.count` bytes and say whether the
+    /// data ends. Return nil when nothing is ready yet (the stream is deferred until resumed).
+    func http2ReadData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer) -> HTTP2DataChunk?
+    /// The peer sent GOAWAY.
+    func http2GoAway(lastStreamID: Int32, errorCode: UInt32)
+    /// nghttp2 detected a protocol error caused by the peer (counted against abuse limits).
+    func http2ProtocolError()
+}
+
+/// How much ``HTTP2SessionDelegate/http2ReadData(streamID:into:)`` copied and what follows it.
+struct HTTP2DataChunk {
+    enum End {
+        /// More data will follow.
+        case more
+        /// The data ends and the stream ends with it (END_STREAM on the last DATA frame).
+        case endStream
+        /// The data ends and trailers follow (the delegate submits them).
+        case trailers
+    }
+    var count: Int
+    var end: End
+}
+
+/// Settings and protections applied to a new session.
+struct HTTP2SessionOptions {
+    var maxConcurrentStreams: UInt32 = 100
+    var initialWindowSize: UInt32 = 1 << 20
+    var maxHeaderListSize: UInt32 = 8192
+    /// Rapid Reset protection: a token bucket of stream resets the peer may cause.
+    var streamResetBurst: UInt64 = 1000
+    var streamResetRate: UInt64 = 33
+    /// CONTINUATION flood protection.
+    var maxContinuations: Int = 8
+    var maxSettingsEntries: Int = 32
+    var maxOutboundAcks: Int = 1000
+}
+
+/// One libnghttp2 session, bound to one connection and its event loop.
+///
+/// Owns the `nghttp2_session`; C callbacks reach the delegate through `user_data`. Not
+/// thread-safe: use it on the connection's event loop only.
+final class HTTP2Session {
+    enum Role { case server, client }
+
+    private var session: OpaquePointer?
+    unowned(unsafe) var delegate: (any HTTP2SessionDelegate)?
+
+    init(role: Role, options: HTTP2SessionOptions, delegate: any HTTP2SessionDelegate) throws {
+        self.delegate = delegate
+        var option: OpaquePointer?
+        guard nghttp2_option_new(&option) == 0, let option else {
+            throw RPCError(code: .internal, message: "nghttp2_option_new failed")
+        }
+        defer { nghttp2_option_del(option) }
+        nghttp2_option_set_no_auto_window_update(option, 1)
+        nghttp2_option_set_stream_reset_rate_limit(option, options.streamResetBurst, options.streamResetRate)
+        nghttp2_option_set_max_continuations(option, options.maxContinuations)
+        nghttp2_option_set_max_settings(option, options.maxSettingsEntries)
+        nghttp2_option_set_max_outbound_ack(option, options.maxOutboundAcks)
+        nghttp2_option_set_peer_max_concurrent_streams(option, 100)
+
+        let userData = Unmanaged.passUnretained(self).toOpaque()
+        let result: Int32
+        switch role {
+        case .server: result = nghttp2_session_server_new2(&session, HTTP2Callbacks.shared.pointer, userData, option)
+        case .client: result = nghttp2_session_client_new2(&session, HTTP2Callbacks.shared.pointer, userData, option)
+        }
+        guard result == 0 else {
+            throw RPCError(code: .internal, message: "nghttp2 session creation failed: \(Self.errorString(result))")
+        }
+        var settings = [
+            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue), value: options.maxConcurrentStreams),
+            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue), value: options.initialWindowSize),
+            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE.rawValue), value: options.maxHeaderListSize),
+        ]
+        nghttp2_submit_settings(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), &settings, settings.count)
+        // A generous connection window; streams are flow-controlled individually.
+        nghttp2_session_set_local_window_size(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, 1 << 24)
+    }
+
+    deinit {
+        nghttp2_session_del(session)
+    }
+
+    static func errorString(_ code: Int32) -> String {
+        String(cString: nghttp2_strerror(code))
+    }
+
+    /// Feeds bytes read from the socket. Throws when the peer broke the protocol so badly that
+    /// the connection must close.
+    func receive(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        let result = nghttp2_session_mem_recv(session, base.assumingMemoryBound(to: UInt8.self), bytes.count)
+        if result < 0 {
+            throw RPCError(code: .unavailable, message: "HTTP/2 error: \(Self.errorString(Int32(result)))")
+        }
+    }
+
+    /// Appends every frame nghttp2 has ready to `buffer`.
+    func send(into buffer: inout ByteBuffer) throws {
+        while true {
+            var data: UnsafePointer<UInt8>?
+            let count = nghttp2_session_mem_send(session, &data)
+            if count < 0 {
+                throw RPCError(code: .unavailable, message: "HTTP/2 error: \(Self.errorString(Int32(count)))")
+            }
+            guard count > 0, let data else { return }
+            buffer.writeBytes(UnsafeRawBufferPointer(start: data, count: count))
+        }
+    }
+
+    /// Whether the session still wants to read or write; false once it has ended (GOAWAY
+    /// exchanged and no active streams, or a fatal error).
+    var isAlive: Bool {
+        nghttp2_session_want_read(session) != 0 || nghttp2_session_want_write(session) != 0
+    }
+
+    var wantsWrite: Bool { nghttp2_session_want_write(session) != 0 }
+
+    /// Submits response headers (server) with a data provider, or a headers-only response
+    /// that ends the stream when `endStream` is true.
+    func submitResponse(streamID: Int32, headers: HeaderBlock, endStream: Bool) -> Int32 {
+        return headers.withNV { nv, count in
+            if endStream {
+                return nghttp2_submit_response(session, streamID, nv, count, nil)
+            }
+            var provider = HTTP2Callbacks.dataProvider
+            return nghttp2_submit_response(session, streamID, nv, count, &provider)
+        }
+    }
+
+    /// Submits a request (client) whose body comes from the delegate's data callback.
+    /// - Returns: the new stream id, or a negative nghttp2 error.
+    func submitRequest(headers: HeaderBlock) -> Int32 {
+        headers.withNV { nv, count in
+            var provider = HTTP2Callbacks.dataProvider
+            return nghttp2_submit_request(session, nil, nv, count, &provider, nil)
+        }
+    }
+
+    /// Submits trailers, which end the stream.
+    @discardableResult
+    func submitTrailers(streamID: Int32, headers: HeaderBlock) -> Int32 {
+        headers.withNV { nv, count in nghttp2_submit_trailer(session, streamID, nv, count) }
+    }
+
+    func submitReset(streamID: Int32, errorCode: UInt32) {
+        nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, errorCode)
+    }
+
+    /// Sends GOAWAY with the last stream this side processed.
+    func submitGoAway(errorCode: UInt32, debug: String = "") {
+        let last = nghttp2_session_get_last_proc_stream_id(session)
+        var debug = debug
+        debug.withUTF8 { bytes in
+            _ = nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), last, errorCode, bytes.baseAddress, bytes.count)
+        }
+    }
+
+    func submitPing() {
+        nghttp2_submit_ping(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nil)
+    }
+
+    /// Tells nghttp2 that more DATA is ready for a deferred stream.
+    func resumeData(streamID: Int32) {
+        nghttp2_session_resume_data(session, streamID)
+    }
+
+    /// Returns flow-control credit for `count` received bytes that the application consumed.
+    func consume(streamID: Int32, count: Int) {
+        guard count > 0 else { return }
+        nghttp2_session_consume(session, streamID, count)
+    }
+
+    /// Credit for DATA bytes that never reach the application (connection window only).
+    func consumeConnection(count: Int) {
+        guard count > 0 else { return }
+        nghttp2_session_consume_connection(session, count)
+    }
+
+    /// The number of streams the peer has open with us.
+    var lastProcessedStreamID: Int32 { nghttp2_session_get_last_proc_stream_id(session) }
+
+    // MARK: Callback entry points (called from HTTP2Callbacks)
+
+    fileprivate static func from(_ userData: UnsafeMutableRawPointer?) -> HTTP2Session {
+        Unmanaged<HTTP2Session>.fromOpaque(userData!).takeUnretainedValue()
+    }
+}
+
+/// The single immutable nghttp2 callbacks table (C function pointers cannot capture).
+private struct HTTP2Callbacks: @unchecked Sendable {
+    let pointer: OpaquePointer
+
+    static let shared = HTTP2Callbacks()
+
+    static var dataProvider: nghttp2_data_provider {
+        nghttp2_data_provider(source: nghttp2_data_source(ptr: nil), read_callback: readData)
+    }
+
+    private init() {
+        var callbacks: OpaquePointer?
+        nghttp2_session_callbacks_new(&callbacks)
+        nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks, onBeginHeaders)
+        nghttp2_session_callbacks_set_on_header_callback(callbacks, onHeader)
+        nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, onFrameRecv)
+        nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, onDataChunk)
+        nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, onStreamClose)
+        nghttp2_session_callbacks_set_on_invalid_frame_recv_callback(callbacks, onInvalidFrame)
+        pointer = callbacks!
+    }
+}
+
+private let onBeginHeaders: nghttp2_on_begin_headers_callback = { _, frame, userData in
+    let session = HTTP2Session.from(userData)
+    session.delegate?.http2BeginHeaders(streamID: frame!.pointee.hd.stream_id)
+    return 0
+}
+
+private let onHeader: nghttp2_on_header_callback = { _, frame, name, nameLength, value, valueLength, _, userData in
+    let session = HTTP2Session.from(userData)
+    let accepted = session.delegate?.http2Header(
+        streamID: frame!.pointee.hd.stream_id,
+        name: UnsafeRawBufferPointer(start: name, count: nameLength),
+        value: UnsafeRawBufferPointer(start: value, count: valueLength)
+    ) ?? false
+    return accepted ? 0 : Int32(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
+}
+
+private let onFrameRecv: nghttp2_on_frame_recv_callback = { _, frame, userData in
+    let session = HTTP2Session.from(userData)
+    let header = frame!.pointee.hd
+    let endStream = header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
+    switch Int(header.type) {
+    case Int(NGHTTP2_HEADERS.rawValue):
+        session.delegate?.http2HeadersComplete(streamID: header.stream_id, endStream: endStream)
+    case Int(NGHTTP2_DATA.rawValue):
+        if endStream { session.delegate?.http2DataEndStream(streamID: header.stream_id) }
+    case Int(NGHTTP2_GOAWAY.rawValue):
+        session.delegate?.http2GoAway(
+            lastStreamID: frame!.pointee.goaway.last_stream_id,
+            errorCode: frame!.pointee.goaway.error_code
+        )
+    default:
+        break
+    }
+    return 0
+}
+
+private let onDataChunk: nghttp2_on_data_chunk_recv_callback = { _, _, streamID, data, length, userData in
+    let session = HTTP2Session.from(userData)
+    session.delegate?.http2Data(streamID: streamID, bytes: UnsafeRawBufferPointer(start: data, count: length))
+    return 0
+}
+
+private let onStreamClose: nghttp2_on_stream_close_callback = { _, streamID, errorCode, userData in
+    let session = HTTP2Session.from(userData)
+    session.delegate?.http2StreamClosed(streamID: streamID, errorCode: errorCode)
+    return 0
+}
+
+private let onInvalidFrame: nghttp2_on_invalid_frame_recv_callback = { _, _, _, userData in
+    let session = HTTP2Session.from(userData)
+    session.delegate?.http2ProtocolError()
+    return 0
+}
+
+private let readData: nghttp2_data_source_read_callback = { _, streamID, buffer, length, flags, _, userData in
+    let session = HTTP2Session.from(userData)
+    guard let chunk = session.delegate?.http2ReadData(
+        streamID: streamID,
+        into: UnsafeMutableRawBufferPointer(start: buffer, count: length)
+    ) else {
+        return Int(NGHTTP2_ERR_DEFERRED.rawValue)
+    }
+    switch chunk.end {
+    case .more:
+        break
+    case .endStream:
+        flags!.pointee |= UInt32(NGHTTP2_DATA_FLAG_EOF.rawValue)
+    case .trailers:
+        flags!.pointee |= UInt32(NGHTTP2_DATA_FLAG_EOF.rawValue) | UInt32(NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue)
+    }
+    return chunk.count
+}
+
+/// Header fields to submit, kept in one contiguous buffer for nghttp2.
+struct HeaderBlock {
+    private var bytes: [UInt8] = []
+    private var fields: [(nameStart: Int, nameLength: Int, valueLength: Int)] = []
+
+    init() {
+        bytes.reserveCapacity(256)
+        fields.reserveCapacity(8)
+    }
+
+    mutating func add(_ name: String, _ value: String) {
+        var name = name
+        var value = value
+        let start = bytes.count
+        name.withUTF8 { bytes.append(contentsOf: $0) }
+        let nameLength = bytes.count - start
+        value.withUTF8 { bytes.append(contentsOf: $0) }
+        fields.append((start, nameLength, bytes.count - start - nameLength))
+    }
+
+    /// Adds every entry of `metadata`; binary values are base64-encoded (unpadded).
+    mutating func add(_ metadata: Metadata) {
+        for (key, value) in metadata {
+            switch value {
+            case .string(let string): add(key, string)
+            case .binary(let data): add(key, Base64.encode(data))
+            }
+        }
+    }
+
+    func withNV<R>(_ body: (UnsafePointer<nghttp2_nv>, Int) -> R) -> R {
+        var bytes = bytes
+        return bytes.withUnsafeMutableBufferPointer { storage in
+            let base = storage.baseAddress!
+            let nv = fields.map { field in
+                nghttp2_nv(
+                    name: base + field.nameStart,
+                    value: base + field.nameStart + field.nameLength,
+                    namelen: field.nameLength,
+                    valuelen: field.valueLength,
+                    flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)
+                )
+            }
+            return nv.withUnsafeBufferPointer { body($0.baseAddress!, $0.count) }
+        }
+    }
+}

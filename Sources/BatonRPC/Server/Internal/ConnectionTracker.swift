@@ -1,0 +1,87 @@
+import NIOCore
+import Synchronization
+
+/// The server's open connections and calls, for graceful shutdown.
+final class ConnectionTracker: Sendable {
+    private struct Entry: @unchecked Sendable {
+        let handler: ServerConnectionHandler
+        let eventLoop: any EventLoop
+    }
+
+    private struct State {
+        var connections: [ObjectIdentifier: Entry] = [:]
+        var activeCalls = 0
+        var idleWaiters: [CheckedContinuation<Void, Never>] = []
+        var draining = false
+    }
+
+    private let state = Mutex(State())
+
+    func add(_ handler: ServerConnectionHandler, eventLoop: any EventLoop) {
+        let drainNow = state.withLock { state -> Bool in
+            state.connections[ObjectIdentifier(handler)] = Entry(handler: handler, eventLoop: eventLoop)
+            return state.draining
+        }
+        if drainNow { handler.drain() }
+    }
+
+    func remove(_ handler: ServerConnectionHandler) {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.connections[ObjectIdentifier(handler)] = nil
+            return takeWaitersIfIdle(&state)
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func callStarted() {
+        state.withLock { $0.activeCalls += 1 }
+    }
+
+    func callEnded() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.activeCalls -= 1
+            return takeWaitersIfIdle(&state)
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    var activeCalls: Int { state.withLock { $0.activeCalls } }
+
+    private func takeWaitersIfIdle(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
+        guard state.activeCalls == 0, state.connections.isEmpty else { return [] }
+        let waiters = state.idleWaiters
+        state.idleWaiters.removeAll()
+        return waiters
+    }
+
+    /// Sends GOAWAY on every connection (and on any that opens from now on).
+    func drainAll() {
+        let entries = state.withLock { state -> [Entry] in
+            state.draining = true
+            return Array(state.connections.values)
+        }
+        for entry in entries {
+            entry.eventLoop.execute { entry.handler.drain() }
+        }
+    }
+
+    /// Ends every open call and closes every connection.
+    func closeAll() {
+        let entries = state.withLock { Array($0.connections.values) }
+        for entry in entries {
+            entry.eventLoop.execute { entry.handler.forceClose() }
+        }
+    }
+
+    /// Returns when no connection and no call is left.
+    func waitUntilIdle() async {
+        await withCheckedContinuation { continuation in
+            let idle = state.withLock { state -> Bool in
+                if state.activeCalls == 0, state.connections.isEmpty { return true }
+                state.idleWaiters.append(continuation)
+                return false
+            }
+            if idle { continuation.resume() }
+        }
+    }
+}

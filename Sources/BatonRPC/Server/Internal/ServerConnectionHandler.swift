@@ -1,0 +1,393 @@
+import CNGHTTP2
+import Logging
+import NIOCore
+
+/// One accepted connection: an nghttp2 server session driven from the channel, its streams,
+/// and the limits that protect the server from a misbehaving peer.
+/// Confined to its channel's event loop: every method runs there, which is what makes the
+/// `@unchecked Sendable` sound (closures that capture it are scheduled on that loop).
+final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let configuration: RPCServer.Configuration
+    private let router: RPCRouter
+    private let tracker: ConnectionTracker
+    private let logger: Logger
+    private let executor: EventLoopTaskExecutor
+    private(set) var session: HTTP2Session?
+    private var context: ChannelHandlerContext?
+    private var streams: [Int32: ServerStream] = [:]
+    private var output = ByteBuffer()
+    private var inRead = false
+    private var flushScheduled = false
+    private var activeCalls = 0
+    private var abuseCount = 0
+    private var receivedFrames = false
+    private var idleTimer: Scheduled<Void>?
+    private var peer = ""
+    private var draining = false
+
+    init(configuration: RPCServer.Configuration, router: RPCRouter, tracker: ConnectionTracker, eventLoop: any EventLoop, logger: Logger) {
+        self.configuration = configuration
+        self.router = router
+        self.tracker = tracker
+        self.logger = logger
+        self.executor = EventLoopTaskExecutor(eventLoop: eventLoop)
+    }
+
+    // MARK: Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        self.output = context.channel.allocator.buffer(capacity: 16 * 1024)
+        do {
+            var options = HTTP2SessionOptions()
+            options.maxConcurrentStreams = configuration.maxConcurrentStreams
+            options.maxHeaderListSize = UInt32(configuration.maxHeaderListSize)
+            session = try HTTP2Session(role: .server, options: options, delegate: self)
+        } catch {
+            logger.error("cannot start HTTP/2 session: \(error)")
+            context.close(promise: nil)
+        }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        peer = context.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "unknown"
+        tracker.add(self, eventLoop: context.eventLoop)
+        flush()
+        let handshake = configuration.handshakeTimeout
+        context.eventLoop.scheduleTask(in: .nanoseconds(Int64(handshake.components.seconds * 1_000_000_000 + handshake.components.attoseconds / 1_000_000_000))) { [weak self] in
+            guard let self, !self.receivedFrames else { return }
+            self.logger.debug("closing connection from \(self.peer): no HTTP/2 preface within the handshake timeout")
+            self.context?.close(promise: nil)
+        }
+        armIdleTimer()
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        idleTimer?.cancel()
+        let open = streams.values
+        streams.removeAll()
+        for stream in open { stream.streamClosed(errorCode: UInt32(NGHTTP2_CANCEL.rawValue)) }
+        session = nil
+        tracker.remove(self)
+        self.context = nil
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        inRead = true
+        defer { inRead = false }
+        do {
+            try buffer.withUnsafeReadableBytes { try session?.receive($0) }
+            receivedFrames = true
+        } catch {
+            logger.debug("closing connection from \(peer): \(error)")
+            flush()
+            context.close(promise: nil)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flush()
+        context.fireChannelReadComplete()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { flush() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.debug("connection error from \(peer): \(error)")
+        context.close(promise: nil)
+    }
+
+    // MARK: Output
+
+    /// Flushes soon: at the end of the current read, or on the next loop tick.
+    func scheduleFlush() {
+        guard !inRead, !flushScheduled, let context else { return }
+        flushScheduled = true
+        context.eventLoop.execute {
+            self.flushScheduled = false
+            self.flush()
+        }
+    }
+
+    func flush() {
+        guard let context, let session else { return }
+        guard context.channel.isWritable || output.readableBytes == 0 else { return }
+        do {
+            try session.send(into: &output)
+        } catch {
+            logger.debug("closing connection from \(peer): \(error)")
+            context.close(promise: nil)
+            return
+        }
+        if output.readableBytes > 0 {
+            // Swap before writing: the write may re-enter flush() (writability changes).
+            let chunk = output
+            output = context.channel.allocator.buffer(capacity: 16 * 1024)
+            context.writeAndFlush(wrapOutboundOut(chunk), promise: nil)
+        }
+        if !session.isAlive {
+            context.close(promise: nil)
+        }
+    }
+
+    // MARK: Calls
+
+    func callEnded() {
+        activeCalls -= 1
+        tracker.callEnded()
+        if activeCalls == 0 { armIdleTimer() }
+    }
+
+    private func armIdleTimer() {
+        idleTimer?.cancel()
+        guard let context else { return }
+        let idle = configuration.idleTimeout
+        idleTimer = context.eventLoop.scheduleTask(in: .nanoseconds(Int64(idle.components.seconds * 1_000_000_000 + idle.components.attoseconds / 1_000_000_000))) { [weak self] in
+            guard let self, self.activeCalls == 0 else { return }
+            self.session?.submitGoAway(errorCode: UInt32(NGHTTP2_NO_ERROR.rawValue), debug: "idle")
+            self.flush()
+            self.context?.close(promise: nil)
+        }
+    }
+
+    /// Begins a graceful shutdown: GOAWAY, let open calls finish; the session closes itself
+    /// once they have.
+    func drain() {
+        guard !draining else { return }
+        draining = true
+        session?.submitGoAway(errorCode: UInt32(NGHTTP2_NO_ERROR.rawValue))
+        flush()
+        if activeCalls == 0, streams.isEmpty {
+            context?.close(promise: nil)
+        }
+    }
+
+    /// Ends every call now and closes the connection.
+    func forceClose() {
+        for stream in streams.values {
+            stream.fail(RPCError(code: .unavailable, message: "the server is shutting down"))
+        }
+        flush()
+        context?.close(promise: nil)
+    }
+
+    /// Counts a reset or protocol error that the peer caused; past the limit the connection
+    /// is closed (protects against floods of bad streams).
+    private func countAbuse() {
+        abuseCount += 1
+        if abuseCount > configuration.maxErrorsPerConnection {
+            logger.warning("closing connection from \(peer): more than \(configuration.maxErrorsPerConnection) protocol errors and resets")
+            session?.submitGoAway(errorCode: UInt32(NGHTTP2_ENHANCE_YOUR_CALM.rawValue), debug: "too_many_errors")
+            flush()
+            context?.close(promise: nil)
+        }
+    }
+
+    // MARK: HTTP2SessionDelegate
+
+    func http2BeginHeaders(streamID: Int32) {
+        guard streams[streamID] == nil, let context else { return }
+        streams[streamID] = ServerStream(
+            id: streamID,
+            connection: self,
+            eventLoop: context.eventLoop,
+            maxMessageSize: configuration.maxReceiveMessageSize
+        )
+    }
+
+    func http2Header(streamID: Int32, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) -> Bool {
+        guard let stream = streams[streamID] else { return true }
+        if stream.context != nil { return true }  // trailers from a client: ignored
+        stream.headerBytes += name.count + value.count + 32
+        if stream.headerBytes > configuration.maxHeaderListSize {
+            stream.headerError = RPCError(
+                code: .resourceExhausted,
+                message: "request headers exceed the limit of \(configuration.maxHeaderListSize) bytes"
+            )
+            return true
+        }
+        guard stream.headerError == nil else { return true }
+        switch String(decoding: name, as: UTF8.self) {
+        case ":method": stream.method = Array(value)
+        case ":path": stream.path = Array(value)
+        case "content-type": stream.contentType = Array(value)
+        case "grpc-timeout": stream.timeout = Array(value)
+        case "grpc-encoding": stream.encoding = Array(value)
+        default:
+            guard !ReservedHeaders.isReserved(name) else { return true }
+            let key = String(decoding: name, as: UTF8.self)
+            guard let metadataValue = ReservedHeaders.metadataValue(name: key, value: value) else {
+                stream.headerError = RPCError(code: .invalidArgument, message: "metadata '\(key)' is not valid base64")
+                return true
+            }
+            stream.metadata.append(key, metadataValue)
+        }
+        return true
+    }
+
+    func http2HeadersComplete(streamID: Int32, endStream: Bool) {
+        guard let stream = streams[streamID] else { return }
+        if stream.context == nil, !stream.finished {
+            start(stream)
+        }
+        if endStream { endOfRequest(stream) }
+    }
+
+    private func start(_ stream: ServerStream) {
+        activeCalls += 1
+        tracker.callStarted()
+        idleTimer?.cancel()
+        let path = String(decoding: stream.path, as: UTF8.self)
+        let method = router.handlers[path]
+        stream.context = ServerContext(
+            method: method?.descriptor ?? MethodDescriptor(service: "", method: path),
+            requestMetadata: stream.metadata,
+            deadline: nil,
+            peer: peer
+        )
+        if let error = stream.headerError {
+            return reject(stream, error)
+        }
+        guard stream.method == Array("POST".utf8) else {
+            return respondHTTP(stream, status: "405", message: "gRPC requires POST, got \(String(decoding: stream.method, as: UTF8.self))")
+        }
+        guard stream.contentType.starts(with: "application/grpc".utf8) else {
+            return respondHTTP(stream, status: "415", message: "invalid gRPC content-type '\(String(decoding: stream.contentType, as: UTF8.self))'")
+        }
+        if let encoding = stream.encoding, encoding != Array("identity".utf8) {
+            var error = RPCError(
+                code: .unimplemented,
+                message: "grpc-encoding '\(String(decoding: encoding, as: UTF8.self))' is not supported"
+            )
+            error.metadata.append("grpc-accept-encoding", "identity")
+            return reject(stream, error)
+        }
+        var deadline: ContinuousClock.Instant?
+        if let timeoutValue = stream.timeout {
+            guard let timeout = Timeout.parse(timeoutValue) else {
+                return reject(stream, RPCError(code: .invalidArgument, message: "malformed grpc-timeout '\(String(decoding: timeoutValue, as: UTF8.self))'"))
+            }
+            deadline = .now + timeout
+            let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+            stream.deadline = context?.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) { [weak stream] in
+                stream?.fail(RPCError(code: .deadlineExceeded, message: "the deadline of \(timeout) expired"))
+            }
+        }
+        guard let method else {
+            let service = path.split(separator: "/").first.map(String.init) ?? ""
+            let message = router.services.contains(service)
+                ? "method \(path) is not implemented"
+                : "service '\(service)' is not implemented (path \(path))"
+            return reject(stream, RPCError(code: .unimplemented, message: message))
+        }
+        let context = ServerContext(method: method.descriptor, requestMetadata: stream.metadata, deadline: deadline, peer: peer)
+        stream.context = context
+        let eventLoop = self.context!.eventLoop
+        let inbound = InboundMessages { [weak self] count in
+            if eventLoop.inEventLoop {
+                self?.consume(streamID: stream.id, count: count)
+            } else {
+                eventLoop.execute { self?.consume(streamID: stream.id, count: count) }
+            }
+        }
+        stream.inbound = inbound
+        let call = ServerCall(requests: inbound, writer: stream, context: context)
+        stream.task = Task(executorPreference: executor) {
+            do {
+                try await method.run(call)
+                stream.finish(nil)
+            } catch {
+                stream.finish(error)
+            }
+        }
+    }
+
+    private func consume(streamID: Int32, count: Int) {
+        guard let session else { return }
+        if streams[streamID] != nil {
+            session.consume(streamID: streamID, count: count)
+        } else {
+            session.consumeConnection(count: count)
+        }
+        scheduleFlush()
+    }
+
+    private func reject(_ stream: ServerStream, _ error: RPCError) {
+        countAbuse()
+        stream.complete(with: error)
+    }
+
+    private func respondHTTP(_ stream: ServerStream, status: String, message: String) {
+        countAbuse()
+        stream.finished = true
+        callEnded()
+        var headers = HeaderBlock()
+        headers.add(":status", status)
+        headers.add("content-type", "text/plain")
+        headers.add("grpc-status", String(RPCError.Code.unknown.rawValue))
+        headers.add("grpc-message", StatusMessage.encode(message))
+        _ = session?.submitResponse(streamID: stream.id, headers: headers, endStream: true)
+    }
+
+    private func endOfRequest(_ stream: ServerStream) {
+        stream.remoteClosed = true
+        if stream.deframer.pendingBytes > 0, !stream.finished {
+            stream.fail(RPCError(code: .internal, message: "the request ended inside a message (\(stream.deframer.pendingBytes) bytes left over)"))
+            return
+        }
+        stream.inbound?.finish(.success(()))
+    }
+
+    func http2Data(streamID: Int32, bytes: UnsafeRawBufferPointer) {
+        guard let stream = streams[streamID], !stream.finished, let inbound = stream.inbound else {
+            session?.consume(streamID: streamID, count: bytes.count)
+            return
+        }
+        stream.deframer.append(bytes)
+        do {
+            while let message = try stream.deframer.next() {
+                inbound.deliver(message)
+            }
+        } catch {
+            session?.consume(streamID: streamID, count: bytes.count)
+            reject(stream, error)
+        }
+    }
+
+    func http2DataEndStream(streamID: Int32) {
+        guard let stream = streams[streamID] else { return }
+        endOfRequest(stream)
+    }
+
+    func http2StreamClosed(streamID: Int32, errorCode: UInt32) {
+        guard let stream = streams.removeValue(forKey: streamID) else { return }
+        if errorCode != 0, !stream.finished { countAbuse() }
+        if !stream.finished, stream.context == nil {
+            // Closed before its headers completed: nothing was started.
+            stream.finished = true
+        }
+        stream.streamClosed(errorCode: errorCode)
+        if draining, streams.isEmpty, activeCalls == 0 {
+            scheduleFlush()
+        }
+    }
+
+    func http2ReadData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer) -> HTTP2DataChunk? {
+        streams[streamID]?.read(into: buffer)
+    }
+
+    func http2GoAway(lastStreamID: Int32, errorCode: UInt32) {}
+
+    func http2ProtocolError() {
+        countAbuse()
+    }
+}

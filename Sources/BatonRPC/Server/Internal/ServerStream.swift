@@ -1,0 +1,197 @@
+import BatonProtobuf
+import NIOCore
+
+/// One call on a server connection. Its state belongs to the connection's event loop; the
+/// handler task reaches it only through ``write(_:)`` and ``finish(_:)``, which hop there.
+final class ServerStream: MessageSink, @unchecked Sendable {
+    let id: Int32
+    let eventLoop: any EventLoop
+    unowned(unsafe) let connection: ServerConnectionHandler
+
+    // Request headers, gathered by the header callback.
+    var method: [UInt8] = []
+    var path: [UInt8] = []
+    var contentType: [UInt8] = []
+    var timeout: [UInt8]?
+    var encoding: [UInt8]?
+    var metadata = Metadata()
+    var headerBytes = 0
+    var headerError: RPCError?
+
+    // Request body.
+    var deframer: MessageDeframer
+    var inbound: InboundMessages?
+    var remoteClosed = false
+
+    // Response.
+    var context: ServerContext?
+    var task: Task<Void, Never>?
+    var outbound = ByteBuffer()
+    var headersSent = false
+    var pendingTrailers: HeaderBlock?
+    /// The status is decided: nothing more is written.
+    var finished = false
+    /// nghttp2 has closed the stream.
+    var closed = false
+    var writeWaiters: [CheckedContinuation<Void, any Error>] = []
+    var deadline: Scheduled<Void>?
+
+    static let highWatermark = 256 * 1024
+
+    init(id: Int32, connection: ServerConnectionHandler, eventLoop: any EventLoop, maxMessageSize: Int) {
+        self.id = id
+        self.connection = connection
+        self.eventLoop = eventLoop
+        self.deframer = MessageDeframer(maxMessageSize: maxMessageSize)
+    }
+
+    // MARK: Handler side
+
+    func write<M: ProtobufMessage>(_ message: M) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            if eventLoop.inEventLoop {
+                enqueue(message, continuation)
+            } else {
+                eventLoop.execute { self.enqueue(message, continuation) }
+            }
+        }
+    }
+
+    /// Ends the call with the handler's outcome (nil: OK).
+    func finish(_ error: (any Error)?) {
+        if eventLoop.inEventLoop {
+            complete(with: Self.status(for: error))
+        } else {
+            eventLoop.execute { self.complete(with: Self.status(for: error)) }
+        }
+    }
+
+    static func status(for error: (any Error)?) -> RPCError? {
+        switch error {
+        case nil: nil
+        case let error as RPCError: error
+        case is CancellationError: RPCError(code: .cancelled, message: "the handler was cancelled")
+        case let error?: RPCError(code: .unknown, message: "handler failed: \(error)")
+        }
+    }
+
+    // MARK: Event loop side
+
+    private func enqueue<M: ProtobufMessage>(_ message: M, _ continuation: CheckedContinuation<Void, any Error>) {
+        guard !finished else {
+            continuation.resume(throwing: RPCError(code: .cancelled, message: "the call has already ended"))
+            return
+        }
+        outbound.writeGRPCMessage(message)
+        if !headersSent {
+            sendHeaders()
+        } else {
+            connection.session?.resumeData(streamID: id)
+        }
+        connection.scheduleFlush()
+        if outbound.readableBytes < Self.highWatermark {
+            continuation.resume()
+        } else {
+            writeWaiters.append(continuation)
+        }
+    }
+
+    private func sendHeaders() {
+        headersSent = true
+        var headers = HeaderBlock()
+        headers.add(":status", "200")
+        headers.add("content-type", "application/grpc")
+        if let context {
+            headers.add(context.responseMetadata.state.withLock { $0.initial })
+        }
+        let result = connection.session?.submitResponse(streamID: id, headers: headers, endStream: false) ?? 0
+        if result != 0 { fail(RPCError(code: .internal, message: "cannot submit response: \(HTTP2Session.errorString(result))")) }
+    }
+
+    /// Sends the status (trailers, or a trailers-only response) unless one was already sent.
+    func complete(with error: RPCError?) {
+        guard !finished else { return }
+        finished = true
+        deadline?.cancel()
+        deadline = nil
+        connection.callEnded()
+        guard !closed else { return }
+        var trailers = HeaderBlock()
+        if !headersSent {
+            trailers.add(":status", "200")
+            trailers.add("content-type", "application/grpc")
+        }
+        trailers.add("grpc-status", String(error?.code.rawValue ?? 0))
+        if let error, !error.message.isEmpty {
+            trailers.add("grpc-message", StatusMessage.encode(error.message))
+        }
+        if let context {
+            let metadata = context.responseMetadata.state.withLock { $0 }
+            if !headersSent { trailers.add(metadata.initial) }
+            trailers.add(metadata.trailing)
+        }
+        if let error { trailers.add(error.metadata) }
+        if headersSent {
+            pendingTrailers = trailers
+            connection.session?.resumeData(streamID: id)
+        } else {
+            headersSent = true
+            _ = connection.session?.submitResponse(streamID: id, headers: trailers, endStream: true)
+        }
+        inbound?.finish(.failure(error ?? RPCError(code: .cancelled, message: "the call has ended")))
+        resumeWriters(throwing: RPCError(code: .cancelled, message: "the call has ended"))
+        connection.scheduleFlush()
+    }
+
+    /// An error found by the transport (bad request, deadline): answer with it and stop the
+    /// handler.
+    func fail(_ error: RPCError) {
+        task?.cancel()
+        complete(with: error)
+    }
+
+    /// nghttp2 asks for response DATA.
+    func read(into buffer: UnsafeMutableRawBufferPointer) -> HTTP2DataChunk? {
+        let count = min(buffer.count, outbound.readableBytes)
+        if count > 0 {
+            outbound.readWithUnsafeReadableBytes { source in
+                buffer.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: count)
+                return count
+            }
+            if outbound.readableBytes == 0 { outbound.clear() }
+            if outbound.readableBytes < Self.highWatermark / 2 { resumeWriters(throwing: nil) }
+        }
+        if outbound.readableBytes == 0, let trailers = pendingTrailers {
+            pendingTrailers = nil
+            connection.session?.submitTrailers(streamID: id, headers: trailers)
+            return HTTP2DataChunk(count: count, end: .trailers)
+        }
+        return count > 0 ? HTTP2DataChunk(count: count, end: .more) : nil
+    }
+
+    /// nghttp2 closed the stream (after our END_STREAM, or a reset by either side).
+    func streamClosed(errorCode: UInt32) {
+        closed = true
+        if !finished {
+            let error = RPCError(code: .cancelled, message: "the client cancelled the call (HTTP/2 error \(errorCode))")
+            finished = true
+            deadline?.cancel()
+            connection.callEnded()
+            task?.cancel()
+            inbound?.finish(.failure(error))
+            resumeWriters(throwing: error)
+        } else {
+            resumeWriters(throwing: RPCError(code: .cancelled, message: "the call has ended"))
+        }
+        outbound.clear()
+    }
+
+    private func resumeWriters(throwing error: RPCError?) {
+        guard !writeWaiters.isEmpty else { return }
+        let waiters = writeWaiters
+        writeWaiters.removeAll()
+        for waiter in waiters {
+            if let error { waiter.resume(throwing: error) } else { waiter.resume() }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+/// What a step (or its compensation) is given when it runs.
+public struct StepContext: Sendable {
+    public var workflowID: String
+    public var workflowType: String
+    public var stepName: String
+    /// 1 for the first attempt; counts retries (and re-runs after a restart do not add to it).
+    public var attempt: Int
+    /// Stable across retries and restarts: derived from the workflow id and the step name
+    /// (plus a visit number when a decision loops back to the step, and `compensate` for a
+    /// compensation). Pass it to the atomic service so that a repeated call has one effect.
+    public var idempotencyKey: String
+    /// Whether this is the compensation of `stepName`.
+    public var isCompensation: Bool
+    /// The workflow's input.
+    public var input: WorkflowValue
+    /// Outputs of the steps completed so far, by step name.
+    public var outputs: [String: WorkflowValue]
+
+    public init(
+        workflowID: String,
+        workflowType: String,
+        stepName: String,
+        attempt: Int,
+        idempotencyKey: String,
+        isCompensation: Bool,
+        input: WorkflowValue,
+        outputs: [String: WorkflowValue]
+    ) {
+        self.workflowID = workflowID
+        self.workflowType = workflowType
+        self.stepName = stepName
+        self.attempt = attempt
+        self.idempotencyKey = idempotencyKey
+        self.isCompensation = isCompensation
+        self.input = input
+        self.outputs = outputs
+    }
+
+    /// The workflow input decoded as `T`.
+    public func input<T: Decodable>(as type: T.Type = T.self) throws -> T {
+        try input.decode(T.self)
+    }
+
+    /// The output of an earlier step decoded as `T`.
+    public func output<T: Decodable>(of step: String, as type: T.Type = T.self) throws -> T {
+        guard let value = outputs[step] else {
+            throw StepError(.failedPrecondition, "no output from step '\(step)'")
+        }
+        return try value.decode(T.self)
+    }
+}
+
+/// The body of a service-call step or of a compensation.
+public typealias StepAction = @Sendable (StepContext) async throws -> WorkflowValue
+
+/// What a decision step sees: the workflow input and the outputs so far.
+public struct DecisionContext: Sendable {
+    public var workflowID: String
+    public var input: WorkflowValue
+    public var outputs: [String: WorkflowValue]
+}
+
+/// Where a decision step sends the workflow.
+public struct Decision: Sendable, Hashable {
+    enum Target: Sendable, Hashable {
+        case next
+        case step(String)
+        case complete
+    }
+
+    let target: Target
+
+    /// Continue with the step after the decision.
+    public static let next = Decision(target: .next)
+    /// Finish the workflow successfully now.
+    public static let complete = Decision(target: .complete)
+    /// Jump to the named step (forwards or back).
+    public static func goto(_ step: String) -> Decision { Decision(target: .step(step)) }
+}

@@ -1,0 +1,88 @@
+/// One step of a workflow definition.
+///
+/// Build steps with the static factories: ``call(_:action:compensate:)``,
+/// ``decision(_:_:)``, ``waitForSignal(_:signal:timeout:)`` and ``timer(_:_:)``,
+/// then refine them with ``retry(_:)``, ``timeout(_:)`` and ``compensationRetry(_:)``.
+public struct StepDefinition: Sendable {
+    enum Kind: Sendable {
+        case call(action: StepAction, compensation: StepAction?)
+        case decision(@Sendable (DecisionContext) -> Decision)
+        case wait(signal: String?, duration: Duration?)
+    }
+
+    public let name: String
+    let kind: Kind
+    /// Overrides the workflow's retry policy for this step.
+    public var retryPolicy: RetryPolicy?
+    /// Overrides the workflow's compensation retry policy for this step's compensation.
+    public var compensationRetryPolicy: RetryPolicy?
+    /// The longest one attempt (or one compensation attempt) may take.
+    public var timeout: Duration?
+
+    init(name: String, kind: Kind) {
+        self.name = name
+        self.kind = kind
+    }
+
+    /// A call to a service, with the call that undoes it.
+    public static func call(
+        _ name: String,
+        action: @escaping StepAction,
+        compensate: StepAction? = nil
+    ) -> StepDefinition {
+        StepDefinition(name: name, kind: .call(action: action, compensation: compensate))
+    }
+
+    /// Chooses the next step from the context. It runs once per visit and its choice is
+    /// recorded, so a replay does not evaluate it again.
+    public static func decision(_ name: String, _ condition: @escaping @Sendable (DecisionContext) -> Decision)
+        -> StepDefinition
+    {
+        StepDefinition(name: name, kind: .decision(condition))
+    }
+
+    /// Waits for the external signal `signal` (one that arrived earlier is kept and consumed).
+    /// Its payload becomes the step's output. Without the signal before `timeout`, the step fails
+    /// with `DEADLINE_EXCEEDED` and the workflow compensates.
+    public static func waitForSignal(_ name: String, signal: String, timeout: Duration? = nil) -> StepDefinition {
+        StepDefinition(name: name, kind: .wait(signal: signal, duration: timeout))
+    }
+
+    /// A durable timer: the step completes `duration` after it starts, even across restarts.
+    public static func timer(_ name: String, _ duration: Duration) -> StepDefinition {
+        StepDefinition(name: name, kind: .wait(signal: nil, duration: duration))
+    }
+
+    public func retry(_ policy: RetryPolicy) -> StepDefinition {
+        var copy = self
+        copy.retryPolicy = policy
+        return copy
+    }
+
+    public func compensationRetry(_ policy: RetryPolicy) -> StepDefinition {
+        var copy = self
+        copy.compensationRetryPolicy = policy
+        return copy
+    }
+
+    public func timeout(_ duration: Duration) -> StepDefinition {
+        var copy = self
+        copy.timeout = duration
+        return copy
+    }
+
+    /// Whether completing this step pushes a compensation on the saga's stack.
+    public var hasCompensation: Bool {
+        if case .call(_, let compensation) = kind { return compensation != nil }
+        return false
+    }
+
+    /// A short name of the step kind: `call`, `decision`, `wait` or `timer`.
+    public var kindName: String {
+        switch kind {
+        case .call: return "call"
+        case .decision: return "decision"
+        case .wait(let signal, _): return signal == nil ? "timer" : "wait"
+        }
+    }
+}

@@ -1,0 +1,87 @@
+/// A versioned workflow (saga) template: ordered steps plus the policies that apply to them.
+///
+/// ```swift
+/// let fulfilment = WorkflowDefinition("order-fulfilment", version: 2) {
+///     StepDefinition.call("reserve-inventory", action: reserve, compensate: release)
+///         .retry(.defaults { $0.maxAttempts = 5 })
+///         .timeout(.seconds(2))
+///     StepDefinition.call("charge-payment", action: charge, compensate: refund)
+///     StepDefinition.call("schedule-delivery", action: schedule)
+/// }
+/// ```
+/// A running instance stays on the version it started with.
+public struct WorkflowDefinition: Sendable {
+    public struct Configuration: Sendable, Hashable {
+        /// Applies to every step without its own policy.
+        public var retry: RetryPolicy
+        /// Applies to every compensation without its own policy.
+        public var compensationRetry: RetryPolicy
+        /// The whole workflow's deadline, measured from its start; passing it starts compensation.
+        public var timeout: Duration?
+
+        public static let defaults = Configuration(
+            retry: .defaults,
+            compensationRetry: RetryPolicy(
+                maxAttempts: 5,
+                backoff: .exponential(initial: .milliseconds(200), maximum: .seconds(60), jitter: 0.2)
+            ),
+            timeout: nil
+        )
+
+        public static func defaults(_ configure: (inout Configuration) -> Void) -> Configuration {
+            var configuration = Configuration.defaults
+            configure(&configuration)
+            return configuration
+        }
+    }
+
+    public let type: String
+    public let version: Int
+    public let steps: [StepDefinition]
+    public var configuration: Configuration
+
+    public init(
+        _ type: String,
+        version: Int = 1,
+        configuration: Configuration = .defaults,
+        @WorkflowStepsBuilder steps: () -> [StepDefinition]
+    ) {
+        self.init(type: type, version: version, configuration: configuration, steps: steps())
+    }
+
+    public init(type: String, version: Int = 1, configuration: Configuration = .defaults, steps: [StepDefinition]) {
+        self.type = type
+        self.version = version
+        self.steps = steps
+        self.configuration = configuration
+    }
+
+    public func index(of step: String) -> Int? {
+        steps.firstIndex { $0.name == step }
+    }
+
+    public func step(named name: String) -> StepDefinition? {
+        steps.first { $0.name == name }
+    }
+
+    /// Checks that the definition can run: a type name, at least one step, unique step names.
+    ///
+    /// - Throws: ``WorkflowError`` with code `invalidArgument`.
+    public func validate() throws(WorkflowError) {
+        guard !type.isEmpty else {
+            throw WorkflowError(code: .invalidArgument, message: "a workflow definition needs a type name")
+        }
+        guard !steps.isEmpty else {
+            throw WorkflowError(code: .invalidArgument, message: "workflow '\(type)' v\(version) has no steps")
+        }
+        var seen = Set<String>()
+        for step in steps {
+            guard !step.name.isEmpty, seen.insert(step.name).inserted else {
+                throw WorkflowError(
+                    code: .invalidArgument,
+                    message: "workflow '\(type)' v\(version): step name '\(step.name)' is empty or repeated"
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,337 @@
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The durable saga executor. It starts, drives, recovers and controls workflow instances.
+///
+/// Run it as a `Service` (in a `ServiceGroup`): ``run()`` first recovers unfinished instances from
+/// the store (an in-flight step is run again with the same idempotency key), then drives every
+/// instance started with ``start(type:id:input:correlationID:version:)``. On graceful shutdown it
+/// stops taking new work, lets in-flight attempts finish and persists their results, and returns.
+public final class WorkflowEngine: Service {
+    public struct Configuration: Sendable, Hashable {
+        /// The lease owner this engine writes as (one per replica).
+        public var owner: String
+        /// How long a claimed instance stays leased. `nil`: until this owner releases it (a
+        /// single-process store, e.g. SQLite).
+        public var leaseDuration: Duration?
+        /// How many instances to claim per store round-trip during recovery.
+        public var recoveryBatchSize: Int
+
+        public static let defaults = Configuration(owner: "baton", leaseDuration: nil, recoveryBatchSize: 500)
+
+        public static func defaults(_ configure: (inout Configuration) -> Void) -> Configuration {
+            var configuration = Configuration.defaults
+            configure(&configuration)
+            return configuration
+        }
+    }
+
+    struct Job: Sendable {
+        var machine: WorkflowStateMachine
+        var mailbox: WorkflowMailbox
+    }
+
+    private struct State {
+        var mailboxes: [String: WorkflowMailbox] = [:]
+        var latest: [String: WorkflowSnapshot] = [:]
+        var waiters: [String: [CompletionWaiter]] = [:]
+        var shuttingDown = false
+    }
+
+    let store: any WorkflowStore
+    let eventBus: any WorkflowEventBus
+    let clock: any WorkflowClock
+    let configuration: Configuration
+    let logger: Logger
+    private let definitions: [String: [Int: WorkflowDefinition]]
+    private let state = Mutex(State())
+    private let jobs: AsyncStream<Job>
+    private let jobsContinuation: AsyncStream<Job>.Continuation
+
+    /// - Throws: ``WorkflowError`` `invalidArgument` for an invalid or duplicated definition.
+    public init(
+        definitions: [WorkflowDefinition],
+        store: any WorkflowStore,
+        eventBus: any WorkflowEventBus = InMemoryWorkflowEventBus(),
+        clock: any WorkflowClock = SystemWorkflowClock(),
+        configuration: Configuration = .defaults,
+        logger: Logger = Logger(label: "baton.workflow")
+    ) throws(WorkflowError) {
+        var byType: [String: [Int: WorkflowDefinition]] = [:]
+        for definition in definitions {
+            try definition.validate()
+            guard byType[definition.type]?[definition.version] == nil else {
+                throw WorkflowError(code: .invalidArgument, message: "workflow '\(definition.type)' v\(definition.version) is registered twice")
+            }
+            byType[definition.type, default: [:]][definition.version] = definition
+        }
+        self.definitions = byType
+        self.store = store
+        self.eventBus = eventBus
+        self.clock = clock
+        self.configuration = configuration
+        self.logger = logger
+        (self.jobs, self.jobsContinuation) = AsyncStream.makeStream(of: Job.self)
+    }
+
+    /// Every registered definition, by type then version.
+    public var registeredDefinitions: [WorkflowDefinition] {
+        definitions.keys.sorted().flatMap { type in definitions[type]!.keys.sorted().map { definitions[type]![$0]! } }
+    }
+
+    /// The definition of `type` at `version`, or the latest version.
+    public func definition(type: String, version: Int? = nil) throws(WorkflowError) -> WorkflowDefinition {
+        guard let versions = definitions[type] else {
+            throw WorkflowError(code: .notFound, message: "no workflow type '\(type)' is registered")
+        }
+        if let version {
+            guard let definition = versions[version] else {
+                throw WorkflowError(code: .notFound, message: "workflow '\(type)' has no version \(version)")
+            }
+            return definition
+        }
+        return versions[versions.keys.max()!]!
+    }
+
+    // MARK: Service
+
+    public func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await self.recover()
+                for await job in self.jobs {
+                    group.addTask { await self.drive(job) }
+                }
+            }
+        } onGracefulShutdown: {
+            self.beginShutdown()
+        }
+    }
+
+    /// Stops taking new work; drivers finish their in-flight attempt, persist it and stop.
+    public func beginShutdown() {
+        let mailboxes = state.withLock { s in
+            s.shuttingDown = true
+            return Array(s.mailboxes.values)
+        }
+        jobsContinuation.finish()
+        for mailbox in mailboxes { mailbox.shutdown() }
+    }
+
+    private func recover() async throws {
+        var seen = Set<String>()
+        while true {
+            let now = clock.now()
+            let claimed = try await store.claim(
+                owner: configuration.owner,
+                leaseUntil: leaseUntil(now),
+                now: now,
+                limit: configuration.recoveryBatchSize
+            )
+            let fresh = claimed.filter { seen.insert($0.id).inserted }
+            if fresh.isEmpty { return }
+            for snapshot in fresh {
+                do {
+                    let definition = try definition(type: snapshot.type, version: snapshot.definitionVersion)
+                    enqueue(WorkflowStateMachine(definition: definition, snapshot: snapshot))
+                } catch {
+                    logger.error(
+                        "cannot recover workflow: its definition is not registered",
+                        metadata: ["workflow.id": "\(snapshot.id)", "workflow.type": "\(snapshot.type)", "error": "\(error)"]
+                    )
+                }
+            }
+            if claimed.count < configuration.recoveryBatchSize { return }
+        }
+    }
+
+    private func leaseUntil(_ now: WorkflowInstant) -> WorkflowInstant {
+        if let duration = configuration.leaseDuration { return now.advanced(by: duration) }
+        return WorkflowInstant(nanosecondsSinceEpoch: .max)
+    }
+
+    private func drive(_ job: Job) async {
+        var driver = WorkflowDriver(engine: self, machine: job.machine, mailbox: job.mailbox)
+        await driver.run()
+        let leftovers = job.mailbox.close()
+        for letter in leftovers {
+            letter.reply.resume(throwing: WorkflowError(code: .shuttingDown, message: "workflow '\(job.machine.snapshot.id)' is no longer driven"))
+        }
+        let id = job.machine.snapshot.id
+        let (waiters, latest) = state.withLock { s in
+            s.mailboxes[id] = nil
+            return (s.waiters.removeValue(forKey: id) ?? [], s.latest.removeValue(forKey: id))
+        }
+        if let latest {
+            for waiter in waiters { waiter.resolve(latest) }
+        } else if !waiters.isEmpty {
+            state.withLock { $0.waiters[id, default: []] += waiters }
+        }
+    }
+
+    @discardableResult
+    private func enqueue(_ machine: WorkflowStateMachine) -> Bool {
+        let id = machine.snapshot.id
+        let mailbox: WorkflowMailbox? = state.withLock { s in
+            guard !s.shuttingDown, s.mailboxes[id] == nil else { return nil }
+            let mailbox = WorkflowMailbox()
+            s.mailboxes[id] = mailbox
+            s.latest[id] = machine.snapshot
+            return mailbox
+        }
+        guard let mailbox else { return false }
+        jobsContinuation.yield(Job(machine: machine, mailbox: mailbox))
+        return true
+    }
+
+    func didRecord(_ snapshot: WorkflowSnapshot) {
+        let waiters: [CompletionWaiter] = state.withLock { s in
+            s.latest[snapshot.id] = snapshot
+            guard snapshot.isFinished else { return [] }
+            return s.waiters.removeValue(forKey: snapshot.id) ?? []
+        }
+        for waiter in waiters { waiter.resolve(snapshot) }
+    }
+
+    // MARK: Public API
+
+    /// Starts a workflow, idempotently on `id`: starting an existing id returns that instance.
+    ///
+    /// - Throws: ``WorkflowError`` `notFound` (unknown type or version), `alreadyExists` (the id
+    ///   belongs to a workflow of another type), `shuttingDown`, or a store error.
+    @discardableResult
+    public func start(
+        type: String,
+        id: String,
+        input: WorkflowValue = .null,
+        correlationID: String? = nil,
+        version: Int? = nil
+    ) async throws -> WorkflowSnapshot {
+        guard !state.withLock({ $0.shuttingDown }) else {
+            throw WorkflowError(code: .shuttingDown, message: "the workflow engine is shutting down")
+        }
+        guard !id.isEmpty else { throw WorkflowError(code: .invalidArgument, message: "a workflow id must not be empty") }
+        let definition = try definition(type: type, version: version)
+        let now = clock.now()
+        let (machine, event) = WorkflowStateMachine.create(definition: definition, id: id, input: input, correlationID: correlationID, now: now)
+        switch try await store.create(machine.snapshot, events: [event], owner: configuration.owner, leaseUntil: leaseUntil(now)) {
+        case .existing(let existing):
+            guard existing.type == type else {
+                throw WorkflowError(code: .alreadyExists, message: "workflow '\(id)' exists with type '\(existing.type)'")
+            }
+            return existing
+        case .created:
+            await eventBus.publish(event)
+            enqueue(machine)
+            return machine.snapshot
+        }
+    }
+
+    /// The latest durable state of a workflow.
+    public func snapshot(id: String) async throws -> WorkflowSnapshot {
+        guard let snapshot = try await store.snapshot(id: id) else {
+            throw WorkflowError(code: .notFound, message: "workflow '\(id)' not found")
+        }
+        return snapshot
+    }
+
+    /// The event-sourced history of a workflow.
+    public func history(id: String) async throws -> [WorkflowEvent] {
+        let events = try await store.history(id: id)
+        guard !events.isEmpty else { throw WorkflowError(code: .notFound, message: "workflow '\(id)' not found") }
+        return events
+    }
+
+    public func list(_ query: WorkflowQuery = WorkflowQuery()) async throws -> [WorkflowSnapshot] {
+        try await store.list(query)
+    }
+
+    /// Pauses a running workflow: its in-flight attempt finishes, then nothing more runs until resumed.
+    @discardableResult
+    public func pause(id: String) async throws -> WorkflowSnapshot {
+        try await send(.pause, to: id).snapshot
+    }
+
+    @discardableResult
+    public func resume(id: String) async throws -> WorkflowSnapshot {
+        try await send(.resume, to: id).snapshot
+    }
+
+    /// Cancels a workflow and answers the compensations that will run, in order.
+    @discardableResult
+    public func cancel(id: String, reason: String = "") async throws -> [String] {
+        try await send(.cancel(reason: reason), to: id).compensations
+    }
+
+    /// Delivers an external event to a workflow. It is kept durably until a wait step for
+    /// `name` consumes it, so a signal that arrives before the wait is not lost.
+    @discardableResult
+    public func signal(id: String, name: String, payload: WorkflowValue = .null) async throws -> WorkflowSnapshot {
+        try await send(.signal(name: name, payload: payload), to: id).snapshot
+    }
+
+    /// Waits until the workflow is finished (or is no longer driven by this engine) and returns its state.
+    public func waitForCompletion(id: String) async throws -> WorkflowSnapshot {
+        let waiter = CompletionWaiter()
+        let cached: WorkflowSnapshot? = state.withLock { s in
+            if let latest = s.latest[id], latest.isFinished { return latest }
+            s.waiters[id, default: []].append(waiter)
+            return nil
+        }
+        if let cached { return cached }
+        // Registered first, then checked: a finish that happened in between is not missed.
+        let stored: WorkflowSnapshot?
+        do {
+            stored = try await store.snapshot(id: id)
+        } catch {
+            removeWaiter(waiter, id: id)
+            throw error
+        }
+        guard let stored else {
+            removeWaiter(waiter, id: id)
+            throw WorkflowError(code: .notFound, message: "workflow '\(id)' not found")
+        }
+        if stored.isFinished {
+            removeWaiter(waiter, id: id)
+            return stored
+        }
+        return await withTaskCancellationHandler {
+            await waiter.wait()
+        } onCancel: {
+            waiter.resolve(stored)
+        }
+    }
+
+    private func removeWaiter(_ waiter: CompletionWaiter, id: String) {
+        state.withLock { s in
+            s.waiters[id]?.removeAll { $0 === waiter }
+            if s.waiters[id]?.isEmpty == true { s.waiters[id] = nil }
+        }
+    }
+
+
+    private func send(_ command: WorkflowStateMachine.Command, to id: String) async throws -> WorkflowMailbox.Reply {
+        let mailbox = state.withLock { $0.mailboxes[id] }
+        if let mailbox {
+            do {
+                return try await withCheckedThrowingContinuation { continuation in
+                    if !mailbox.post(.init(command: command, reply: continuation)) {
+                        continuation.resume(throwing: WorkflowError(code: .illegalTransition, message: "workflow '\(id)' is no longer driven"))
+                    }
+                }
+            } catch let error as WorkflowError where error.message.hasSuffix("is no longer driven") {
+                // Fall through to the durable state: the instance may just have finished.
+            }
+        }
+        guard let stored = try await store.snapshot(id: id) else {
+            throw WorkflowError(code: .notFound, message: "workflow '\(id)' not found")
+        }
+        throw WorkflowError(
+            code: .illegalTransition,
+            message: stored.isFinished
+                ? "workflow '\(id)' is finished (\(stored.status.rawValue))"
+                : "workflow '\(id)' (\(stored.status.rawValue)) is not driven by this engine"
+        )
+    }
+}

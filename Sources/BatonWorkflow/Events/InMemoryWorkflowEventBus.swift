@@ -1,0 +1,40 @@
+import Synchronization
+
+/// Fans events out to in-process subscribers, each with its own bounded buffer
+/// (the oldest events are dropped for a subscriber that falls too far behind).
+public final class InMemoryWorkflowEventBus: WorkflowEventBus {
+    private struct State {
+        var nextID = 0
+        var subscribers: [Int: (filter: String?, continuation: AsyncStream<WorkflowEvent>.Continuation)] = [:]
+    }
+
+    private let state = Mutex(State())
+    private let bufferSize: Int
+
+    public init(bufferSize: Int = 10_000) {
+        self.bufferSize = bufferSize
+    }
+
+    public func publish(_ event: WorkflowEvent) async {
+        let targets = state.withLock { s in
+            s.subscribers.values.filter { $0.filter == nil || $0.filter == event.workflowID }.map(\.continuation)
+        }
+        for continuation in targets { continuation.yield(event) }
+    }
+
+    /// A stream of every event published from now on (or only `workflowID`'s).
+    public func subscribe(workflowID: String? = nil) -> AsyncStream<WorkflowEvent> {
+        let (stream, continuation) = AsyncStream.makeStream(of: WorkflowEvent.self, bufferingPolicy: .bufferingNewest(bufferSize))
+        let id = state.withLock { s in
+            s.nextID += 1
+            s.subscribers[s.nextID] = (workflowID, continuation)
+            return s.nextID
+        }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
+}

@@ -1,0 +1,193 @@
+import Logging
+
+/// Drives one workflow instance: asks the state machine what to do, does it, records the outcome.
+/// One driver per instance, owned by the engine's task group.
+struct WorkflowDriver {
+    let engine: WorkflowEngine
+    var machine: WorkflowStateMachine
+    let mailbox: WorkflowMailbox
+    var shutdownSeen = false
+
+    private var id: String { machine.snapshot.id }
+    private var clock: any WorkflowClock { engine.clock }
+
+    init(engine: WorkflowEngine, machine: WorkflowStateMachine, mailbox: WorkflowMailbox) {
+        self.engine = engine
+        self.machine = machine
+        self.mailbox = mailbox
+    }
+
+    mutating func run() async {
+        do {
+            while true {
+                // A cancelled task is a hard stop (like a crash): record nothing more.
+                if Task.isCancelled { return }
+                try await processMail()
+                if shutdownSeen { return }
+                switch machine.nextAction(now: clock.now()) {
+                case .finished:
+                    return
+                case .record(let kind):
+                    try await record(kind)
+                case .execute(let invocation):
+                    if !invocation.isRestart {
+                        try await record(
+                            invocation.isCompensation
+                                ? .compensationStepStarted(step: invocation.step, attempt: invocation.attempt)
+                                : .stepStarted(step: invocation.step, attempt: invocation.attempt)
+                        )
+                    }
+                    let result = try await execute(invocation)
+                    if Task.isCancelled { return }
+                    try await record(machine.outcomeEvent(for: invocation, result: result, now: clock.now()))
+                case .sleep(let until):
+                    await wait(until: until)
+                }
+            }
+        } catch {
+            engine.logger.error(
+                "workflow driver stopped; the instance stays parked until it is recovered",
+                metadata: ["workflow.id": "\(id)", "error": "\(error)"]
+            )
+        }
+    }
+
+    /// Persists an event, then applies it and publishes it.
+    mutating func record(_ kind: WorkflowEvent.Kind) async throws {
+        let event = WorkflowEvent(workflowID: id, sequence: machine.snapshot.version + 1, timestamp: clock.now(), kind: kind)
+        var next = machine
+        try next.apply(event)
+        try await engine.store.commit(
+            WorkflowCommit(
+                workflowID: id,
+                expectedVersion: machine.snapshot.version,
+                owner: engine.configuration.owner,
+                events: [event],
+                snapshot: next.snapshot
+            )
+        )
+        machine = next
+        await engine.eventBus.publish(event)
+        engine.didRecord(next.snapshot)
+    }
+
+    /// Applies pending commands; each is answered once its event is durable.
+    mutating func processMail() async throws {
+        let (letters, shutdown) = mailbox.drain()
+        if shutdown { shutdownSeen = true }
+        for letter in letters {
+            do {
+                let kind = try machine.commandEvent(letter.command)
+                try await record(kind)
+                letter.reply.resume(returning: .init(snapshot: machine.snapshot, compensations: machine.pendingCompensations))
+            } catch let error as WorkflowError {
+                letter.reply.resume(throwing: error)
+            } catch {
+                letter.reply.resume(throwing: error)
+                throw error
+            }
+        }
+    }
+
+    /// Sleeps until `until` or until a command arrives.
+    func wait(until: WorkflowInstant?) async {
+        let clock = self.clock
+        let mailbox = self.mailbox
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await mailbox.waitForMail() }
+            if let until {
+                group.addTask { try? await clock.sleep(until: until) }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private enum Wake: Sendable {
+        case result(Result<WorkflowValue, StepError>)
+        case mail
+    }
+
+    /// Runs one attempt while still answering commands (pause, cancel, signal) as they arrive.
+    mutating func execute(_ invocation: WorkflowStateMachine.StepInvocation) async throws -> Result<WorkflowValue, StepError> {
+        guard let step = machine.definition.step(named: invocation.step), case .call(let action, let compensation) = step.kind,
+            let body = invocation.isCompensation ? compensation : action
+        else {
+            return .failure(StepError(.internalError, "step '\(invocation.step)' has nothing to run"))
+        }
+        let snapshot = machine.snapshot
+        let context = StepContext(
+            workflowID: snapshot.id,
+            workflowType: snapshot.type,
+            stepName: invocation.step,
+            attempt: invocation.attempt,
+            idempotencyKey: invocation.idempotencyKey,
+            isCompensation: invocation.isCompensation,
+            input: snapshot.input,
+            outputs: snapshot.outputs
+        )
+        let clock = self.clock
+        let mailbox = self.mailbox
+        let deadline = invocation.deadline
+        return try await withThrowingTaskGroup(of: Wake.self) { group in
+            group.addTask { .result(await Self.attempt(body, context: context, deadline: deadline, clock: clock)) }
+            if !shutdownSeen {
+                group.addTask {
+                    await mailbox.waitForMail()
+                    return .mail
+                }
+            }
+            while let wake = try await group.next() {
+                switch wake {
+                case .result(let result):
+                    group.cancelAll()
+                    return result
+                case .mail:
+                    try await processMail()
+                    if !shutdownSeen {
+                        group.addTask {
+                            await mailbox.waitForMail()
+                            return .mail
+                        }
+                    }
+                }
+            }
+            return .failure(StepError(.cancelled, "step '\(invocation.step)' did not finish"))
+        }
+    }
+
+    /// One attempt raced against its deadline.
+    static func attempt(
+        _ body: @escaping StepAction,
+        context: StepContext,
+        deadline: WorkflowInstant?,
+        clock: any WorkflowClock
+    ) async -> Result<WorkflowValue, StepError> {
+        await withTaskGroup(of: Result<WorkflowValue, StepError>?.self) { group in
+            group.addTask {
+                do {
+                    return .success(try await body(context))
+                } catch {
+                    return .failure(StepError(classifying: error))
+                }
+            }
+            if let deadline {
+                group.addTask {
+                    do {
+                        try await clock.sleep(until: deadline)
+                        return .failure(StepError(.deadlineExceeded, "step '\(context.stepName)' timed out"))
+                    } catch {
+                        return nil
+                    }
+                }
+            }
+            while let next = await group.next() {
+                if let next {
+                    group.cancelAll()
+                    return next
+                }
+            }
+            return .failure(StepError(.cancelled, "step '\(context.stepName)' was cancelled"))
+        }
+    }
+}

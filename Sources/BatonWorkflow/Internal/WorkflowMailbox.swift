@@ -1,0 +1,84 @@
+import Synchronization
+
+/// Commands addressed to one driven workflow, and the shutdown flag. The driver drains it at
+/// every checkpoint and while a step runs.
+final class WorkflowMailbox: Sendable {
+    struct Reply: Sendable {
+        var snapshot: WorkflowSnapshot
+        var compensations: [String]
+    }
+
+    struct Letter: Sendable {
+        var command: WorkflowStateMachine.Command
+        var reply: CheckedContinuation<Reply, any Error>
+    }
+
+    private struct State {
+        var letters: [Letter] = []
+        var shutdown = false
+        var closed = false
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+
+    private let state = Mutex(State())
+
+    /// Adds a command. Returns false (and leaves the continuation alone) when the driver has gone.
+    func post(_ letter: Letter) -> Bool {
+        let (accepted, waiter): (Bool, CheckedContinuation<Void, Never>?) = state.withLock { s in
+            guard !s.closed else { return (false, nil) }
+            s.letters.append(letter)
+            defer { s.waiter = nil }
+            return (true, s.waiter)
+        }
+        waiter?.resume()
+        return accepted
+    }
+
+    func shutdown() {
+        let waiter = state.withLock { s in
+            s.shutdown = true
+            defer { s.waiter = nil }
+            return s.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Takes every pending command.
+    func drain() -> (letters: [Letter], shutdown: Bool) {
+        state.withLock { s in
+            defer { s.letters = [] }
+            return (s.letters, s.shutdown)
+        }
+    }
+
+    /// Refuses further commands and returns those still pending (to be answered with an error).
+    func close() -> [Letter] {
+        state.withLock { s in
+            s.closed = true
+            defer { s.letters = [] }
+            return s.letters
+        }
+    }
+
+    var isShutdown: Bool { state.withLock { $0.shutdown } }
+
+    /// Returns when a command is pending, shutdown began, or the task is cancelled.
+    func waitForMail() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { s in
+                    if !s.letters.isEmpty || s.shutdown || Task.isCancelled { return true }
+                    s.waiter = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { s in
+                defer { s.waiter = nil }
+                return s.waiter
+            }
+            waiter?.resume()
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import BatonInterop
+import BatonRPC
+import NIOCore
+import Testing
+
+/// Baton's client against Baton's server over real sockets on 127.0.0.1.
+@Suite("Client and server")
+struct ClientServerTests {
+    /// Runs `body` with a server hosting the interop and health services, and a client
+    /// connected to it.
+    func withServer(
+        configuration: RPCServer.Configuration = .defaults,
+        _ body: (RPCClient, RPCServer) async throws -> Void
+    ) async throws {
+        let server = RPCServer(configuration: configuration, services: [InteropTestService(), HealthService()])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            let address = try await server.listeningAddress
+            let client = RPCClient(host: "127.0.0.1", port: address.port!)
+            do {
+                try await body(client, server)
+            } catch {
+                await client.close()
+                server.beginGracefulShutdown()
+                throw error
+            }
+            await client.close()
+            server.beginGracefulShutdown()
+            try await group.waitForAll()
+        }
+    }
+
+    @Test("every interop case passes", arguments: InteropTestCase.allCases)
+    func interopCase(_ testCase: InteropTestCase) async throws {
+        try await withServer { client, _ in
+            try await testCase.run(using: client)
+        }
+    }
+
+    @Test("many concurrent unary calls share one connection")
+    func concurrentCalls() async throws {
+        try await withServer { client, _ in
+            let service = Grpc_Testing_TestServiceClient(client)
+            let sizes = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<300 {
+                    group.addTask {
+                        var request = Grpc_Testing_SimpleRequest()
+                        request.responseSize = Int32(index)
+                        return try await service.unaryCall(request).payload?.body.count ?? -1
+                    }
+                }
+                var sizes: [Int] = []
+                for try await size in group { sizes.append(size) }
+                return sizes
+            }
+            #expect(sizes.sorted() == Array(0..<300))
+        }
+    }
+
+    @Test("a request larger than the limit is refused with RESOURCE_EXHAUSTED")
+    func oversizedRequest() async throws {
+        try await withServer(configuration: .defaults { $0.maxReceiveMessageSize = 1024 }) { client, _ in
+            var request = Grpc_Testing_SimpleRequest()
+            request.payload = InteropTestService.payload(size: 4096)
+            let error = await #expect(throws: RPCError.self) {
+                _ = try await Grpc_Testing_TestServiceClient(client).unaryCall(request)
+            }
+            #expect(error?.code == .resourceExhausted)
+            #expect(error?.message.contains("exceeds the maximum of 1024 bytes") == true)
+            // The connection still serves calls.
+            _ = try await Grpc_Testing_TestServiceClient(client).emptyCall(Grpc_Testing_Empty())
+        }
+    }
+
+    @Test("a server deadline cancels the handler with DEADLINE_EXCEEDED")
+    func serverDeadline() async throws {
+        try await withServer { client, _ in
+            var request = Grpc_Testing_StreamingOutputCallRequest()
+            var parameters = Grpc_Testing_ResponseParameters()
+            parameters.size = 10
+            parameters.intervalUs = 2_000_000
+            request.responseParameters = [parameters]
+            let error = await #expect(throws: RPCError.self) {
+                try await Grpc_Testing_TestServiceClient(client).streamingOutputCall(request, options: CallOptions(timeout: .milliseconds(50))) { responses in
+                    for try await _ in responses {}
+                }
+            }
+            #expect(error?.code == .deadlineExceeded)
+        }
+    }
+
+    @Test("health reports SERVING, NOT_FOUND for unknown services")
+    func health() async throws {
+        try await withServer { client, _ in
+            let health = Grpc_Health_V1_HealthClient(client)
+            let response = try await health.check(Grpc_Health_V1_HealthCheckRequest())
+            #expect(response.status == .serving)
+            var unknown = Grpc_Health_V1_HealthCheckRequest()
+            unknown.service = "no.such.Service"
+            let error = await #expect(throws: RPCError.self) { _ = try await health.check(unknown) }
+            #expect(error?.code == .notFound)
+        }
+    }
+
+    @Test("graceful shutdown turns health watchers NOT_SERVING")
+    func shutdownHealth() async throws {
+        try await withServer { client, server in
+            let health = Grpc_Health_V1_HealthClient(client)
+            let statuses = try await health.watch(Grpc_Health_V1_HealthCheckRequest()) { responses in
+                var statuses: [Grpc_Health_V1_HealthCheckResponse.ServingStatus] = []
+                for try await response in responses {
+                    statuses.append(response.status)
+                    if statuses.count == 1 { server.beginGracefulShutdown() }
+                }
+                return statuses
+            }
+            #expect(statuses == [.serving, .notServing])
+        }
+    }
+
+    @Test("a client reconnects after the server restarts on the same port")
+    func reconnect() async throws {
+        let first = RPCServer(services: [InteropTestService()])
+        let port = try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await first.run() }
+            let port = try await first.listeningAddress.port!
+            first.beginGracefulShutdown()
+            try await group.waitForAll()
+            return port
+        }
+        let client = RPCClient(host: "127.0.0.1", port: port)
+        let error = await #expect(throws: RPCError.self) {
+            _ = try await Grpc_Testing_TestServiceClient(client).emptyCall(Grpc_Testing_Empty())
+        }
+        #expect(error?.code == .unavailable)
+        let second = RPCServer(configuration: .defaults { $0.port = port }, services: [InteropTestService()])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await second.run() }
+            _ = try await second.listeningAddress
+            _ = try await Grpc_Testing_TestServiceClient(client).emptyCall(Grpc_Testing_Empty())
+            await client.close()
+            second.beginGracefulShutdown()
+            try await group.waitForAll()
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import BatonWorkflow
+import BatonWorkflowSQLite
+import Foundation
+import Testing
+
+@Suite("SQLiteWorkflowStore (real files)")
+struct SQLiteWorkflowStoreTests {
+    @Test("data survives closing and reopening the file; the schema is versioned")
+    func reopen() async throws {
+        try await withTemporaryDirectory { (dir: String) async throws in
+            let path = dir + "/baton.sqlite"
+            let (machine, event) = WorkflowStoreContractTests.newInstance("w1")
+            do {
+                let store = try SQLiteWorkflowStore(path: path)
+                _ = try await store.create(machine.snapshot, events: [event], owner: "me", leaseUntil: WorkflowStoreContractTests.forever)
+                try store.close()
+            }
+            let reopened = try SQLiteWorkflowStore(path: path)
+            defer { try? reopened.close() }
+            #expect(try await reopened.snapshot(id: "w1") == machine.snapshot)
+            #expect(try await reopened.history(id: "w1") == [event])
+            #expect(try await reopened.integrityCheck() == "ok")
+            let pragmas = try shell("sqlite3", path, "PRAGMA user_version; PRAGMA application_id; PRAGMA journal_mode;")
+            #expect(pragmas.split(separator: "\n") == ["1", "\(0x4261_746E)", "wal"])
+        }
+    }
+
+    @Test("a file that is not SQLite is refused and left untouched")
+    func foreignFile() async throws {
+        try await withTemporaryDirectory { (dir: String) async throws in
+            let path = dir + "/notes.txt"
+            let content = Data(String(repeating: "not a database\n", count: 100).utf8)
+            try content.write(to: URL(fileURLWithPath: path))
+            #expect { try SQLiteWorkflowStore(path: path) } throws: { ($0 as? WorkflowError)?.code == .incompatibleStore }
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == content)
+        }
+    }
+
+    @Test("another application's SQLite database is refused and left untouched")
+    func foreignDatabase() async throws {
+        try await withTemporaryDirectory { (dir: String) async throws in
+            let path = dir + "/other.sqlite"
+            _ = try shell("sqlite3", path, "CREATE TABLE invoices(id INTEGER PRIMARY KEY); INSERT INTO invoices VALUES (7);")
+            let before = try Data(contentsOf: URL(fileURLWithPath: path))
+            #expect { try SQLiteWorkflowStore(path: path) } throws: { ($0 as? WorkflowError)?.code == .incompatibleStore }
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+            #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        }
+    }
+
+    @Test("a store with a newer schema version is refused")
+    func newerSchema() async throws {
+        try await withTemporaryDirectory { (dir: String) async throws in
+            let path = dir + "/baton.sqlite"
+            try SQLiteWorkflowStore(path: path).close()
+            _ = try shell("sqlite3", path, "PRAGMA user_version = 99;")
+            #expect { try SQLiteWorkflowStore(path: path) } throws: { error in
+                (error as? WorkflowError)?.code == .incompatibleStore && "\(error)".contains("99")
+            }
+        }
+    }
+
+    @Test("a corrupt file is refused")
+    func corruptFile() async throws {
+        try await withTemporaryDirectory { (dir: String) async throws in
+            let path = dir + "/baton.sqlite"
+            // A valid header followed by garbage.
+            var bytes = Data("SQLite format 3\0".utf8)
+            bytes.append(Data(repeating: 0xA5, count: 4096))
+            try bytes.write(to: URL(fileURLWithPath: path))
+            #expect { try SQLiteWorkflowStore(path: path) } throws: { ($0 as? WorkflowError)?.code == .incompatibleStore }
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes)
+        }
+    }
+
+    @Test("concurrent commits share transactions (group commit)")
+    func groupCommit() async throws {
+        try await withTemporaryDirectory { (dir: String) async throws in
+            let store = try SQLiteWorkflowStore(path: dir + "/baton.sqlite")
+            defer { try? store.close() }
+            let count = 200
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<count {
+                    group.addTask {
+                        var (machine, created) = WorkflowStoreContractTests.newInstance("w\(i)")
+                        _ = try await store.create(machine.snapshot, events: [created], owner: "me", leaseUntil: WorkflowStoreContractTests.forever)
+                        for kind in [WorkflowEvent.Kind.started, .stepStarted(step: "a", attempt: 1), .stepCompleted(step: "a", attempt: 1, output: .null)] {
+                            try await store.commit(try WorkflowStoreContractTests.advance(&machine, kind).0)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let statistics = store.groupCommitStatistics
+            #expect(statistics.writes == count * 4)
+            #expect(statistics.transactions < statistics.writes)
+            let snapshots = try await store.list(WorkflowQuery(limit: 1000))
+            #expect(snapshots.count == count)
+            #expect(snapshots.allSatisfy { $0.version == 4 && $0.cursor == 1 })
+            #expect(try await store.integrityCheck() == "ok")
+        }
+    }
+}
+
+/// Runs a command-line tool and returns its standard output.
+func shell(_ arguments: String...) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+}

@@ -1,0 +1,391 @@
+import BatonWorkflow
+import Testing
+
+@Suite("WorkflowEngine (in-memory store, manual clock)")
+struct WorkflowEngineTests {
+    static func orderSaga(_ ledger: StepLedger, charge: StepAction? = nil, retry: RetryPolicy = .none, version: Int = 1)
+        -> WorkflowDefinition
+    {
+        WorkflowDefinition("order", version: version, configuration: .defaults { $0.retry = retry; $0.compensationRetry = predictableRetry(maxAttempts: 2) }) {
+            StepDefinition.call("reserve", action: ledger.step("R1"), compensate: ledger.step())
+            StepDefinition.call("charge", action: charge ?? ledger.step("P1"), compensate: ledger.step())
+            StepDefinition.call("ship", action: ledger.step("S1"))
+        }
+    }
+
+    func makeEngine(
+        _ definitions: [WorkflowDefinition],
+        store: any WorkflowStore = InMemoryWorkflowStore(),
+        bus: InMemoryWorkflowEventBus = InMemoryWorkflowEventBus(),
+        clock: ManualWorkflowClock = ManualWorkflowClock()
+    ) throws -> WorkflowEngine {
+        try WorkflowEngine(definitions: definitions, store: store, eventBus: bus, clock: clock)
+    }
+
+    @Test("a saga runs its steps in order, passing input, outputs and idempotency keys")
+    func happyPath() async throws {
+        let ledger = StepLedger()
+        let seen = StepLedger()
+        let definition = WorkflowDefinition("order") {
+            StepDefinition.call("reserve", action: ledger.step(["reservation": "R1"]))
+            StepDefinition.call("charge", action: { context in
+                seen.record(context)
+                #expect(context.input["order"] == "o-1")
+                #expect(context.outputs["reserve"]?["reservation"] == "R1")
+                return "P1"
+            })
+        }
+        let engine = try makeEngine([definition])
+        let final = try await withRunningEngine(engine) { engine in
+            try await engine.start(type: "order", id: "o-1", input: ["order": "o-1"], correlationID: "c-9")
+            return try await engine.waitForCompletion(id: "o-1")
+        }
+        #expect(final.status == .completed)
+        #expect(final.outputs["charge"] == "P1")
+        #expect(final.correlationID == "c-9")
+        #expect(ledger.all.map(\.key) == ["o-1/reserve"])
+        #expect(seen.all.map(\.key) == ["o-1/charge"])
+    }
+
+    @Test("start is idempotent on the workflow id")
+    func idempotentStart() async throws {
+        let ledger = StepLedger()
+        let engine = try makeEngine([Self.orderSaga(ledger)])
+        try await withRunningEngine(engine) { engine in
+            try await engine.start(type: "order", id: "o-1")
+            let again = try await engine.start(type: "order", id: "o-1")
+            #expect(again.id == "o-1")
+            _ = try await engine.waitForCompletion(id: "o-1")
+        }
+        #expect(ledger.names == ["reserve", "charge", "ship"])
+    }
+
+    @Test("a failing step compensates completed steps in reverse order and publishes lifecycle events")
+    func compensation() async throws {
+        let ledger = StepLedger()
+        let bus = InMemoryWorkflowEventBus()
+        let events = bus.subscribe(workflowID: "o-1")
+        let definition = WorkflowDefinition("order", configuration: .defaults { $0.retry = .none }) {
+            StepDefinition.call("reserve", action: ledger.step(), compensate: ledger.step())
+            StepDefinition.call("charge", action: ledger.step(), compensate: ledger.step())
+            StepDefinition.call("ship", action: ledger.failing(.failedPrecondition))
+        }
+        let engine = try makeEngine([definition], bus: bus)
+        let final = try await withRunningEngine(engine) { engine in
+            try await engine.start(type: "order", id: "o-1")
+            return try await engine.waitForCompletion(id: "o-1")
+        }
+        #expect(final.status == .compensated)
+        #expect(ledger.names == ["reserve", "charge", "ship", "undo:charge", "undo:reserve"])
+        #expect(ledger.all.filter(\.isCompensation).map(\.key) == ["o-1/charge/compensate", "o-1/reserve/compensate"])
+        var names: [String] = []
+        for await event in events {
+            names.append(event.name)
+            if event.name == "WorkflowCompensated" { break }
+        }
+        #expect(names.contains("StepFailed"))
+        #expect(names.contains("CompensationStarted"))
+        #expect(names.first == "WorkflowCreated")
+    }
+
+    @Test("retries wait on the clock with the policy's backoff, then succeed")
+    func retriesWithBackoff() async throws {
+        let ledger = StepLedger()
+        let clock = ManualWorkflowClock()
+        let t0 = clock.now()
+        let definition = Self.orderSaga(ledger, charge: ledger.failing(.unavailable, times: 2, output: "P1"), retry: predictableRetry(maxAttempts: 4))
+        let engine = try makeEngine([definition], clock: clock)
+        let final = try await withRunningEngine(engine) { engine in
+            try await engine.start(type: "order", id: "o-1")
+            await clock.waitForSleepers(count: 1)
+            #expect(clock.sleepingUntil == [t0.advanced(by: .milliseconds(100))])
+            clock.advance(by: .milliseconds(100))
+            await clock.waitForSleepers(count: 1)
+            #expect(clock.sleepingUntil == [t0.advanced(by: .milliseconds(300))])
+            clock.advance(by: .milliseconds(200))
+            return try await engine.waitForCompletion(id: "o-1")
+        }
+        #expect(final.status == .completed)
+        #expect(final.step("charge")?.attempts == 3)
+        let charges = ledger.all.filter { $0.step == "charge" }
+        #expect(charges.map(\.attempt) == [1, 2, 3])
+        #expect(Set(charges.map(\.key)) == ["o-1/charge"])
+    }
+
+    @Test("a step that exceeds its timeout fails with DEADLINE_EXCEEDED")
+    func stepTimeout() async throws {
+        let ledger = StepLedger()
+        let clock = ManualWorkflowClock()
+        let gate = Gate()
+        let definition = WorkflowDefinition("slow", configuration: .defaults { $0.retry = .none }) {
+            StepDefinition.call("reserve", action: ledger.step(), compensate: ledger.step())
+            StepDefinition.call("hang", action: { context in
+                ledger.record(context)
+                await gate.pass()
+                // Steps must honour cancellation: the engine cancels an attempt that timed out.
+                try await clock.sleep(until: WorkflowInstant(nanosecondsSinceEpoch: .max))
+                return .null
+            }).timeout(.seconds(2))
+        }
+        let engine = try makeEngine([definition], clock: clock)
+        let final = try await withRunningEngine(engine) { engine in
+            try await engine.start(type: "slow", id: "w")
+            await gate.waitForEntries(1)
+            await clock.waitForSleepers(count: 1)
+            gate.open()
+            await clock.waitForSleepers(count: 2)
+            clock.advance(by: .seconds(2))
+            return try await engine.waitForCompletion(id: "w")
+        }
+        #expect(final.status == .compensated)
+        #expect(final.step("hang")?.error?.code == .deadlineExceeded)
+        #expect(ledger.names == ["reserve", "hang", "undo:reserve"])
+    }
+
+    @Test("pause holds the workflow after its in-flight step; resume continues")
+    func pauseAndResume() async throws {
+        let ledger = StepLedger()
+        let gate = Gate()
+        let definition = Self.orderSaga(ledger, charge: { context in
+            ledger.record(context)
+            await gate.pass()
+            return "P1"
+        })
+        let engine = try makeEngine([definition])
+        let final = try await withRunningEngine(engine) { engine in
+            try await engine.start(type: "order", id: "o-1")
+            await gate.waitForEntries(1)
+            let paused = try await engine.pause(id: "o-1")
+            #expect(paused.status == .paused)
+            await #expect(throws: WorkflowError.self) { try await engine.pause(id: "o-1") }
+            gate.open()
+            // The in-flight charge completes, but ship does not start while paused.
+            var snapshot = try await engine.snapshot(id: "o-1")
+            while snapshot.step("charge")?.status != .completed {
+                await Task.yield()
+                snapshot = try await engine.snapshot(id: "o-1")
+            }
+            #expect(snapshot.status == .paused)
+            #expect(!ledger.names.contains("ship"))
+            try await engine.resume(id: "o-1")
+            return try await engine.waitForCompletion(id: "o-1")
+        }
+        #expect(final.status == .completed)
+        #expect(ledger.names == ["reserve", "charge", "ship"])
+    }
+
+    @Test("cancel answers the compensations it will run and runs them in reverse order")
+    func cancelRunning() async throws {
+        let ledger = StepLedger()
+        let gate = Gate()
+        let definition = WorkflowDefinition("order", configuration: .defaults { $0.retry = .none }) {
+            StepDefinition.call("reserve", action: ledger.step(), compensate: ledger.step())
+            StepDefinition.call("charge", action: ledger.step(), compensate: ledger.step())
+            StepDefinition.waitForSignal("await-delivery", signal: "Delivered")
+            StepDefinition.call("close", action: ledger.step())
+        }
+        let engine = try makeEngine([definition])
+        let final = try await withRunningEngine(engine) { engine in
+            try await engine.start(type: "order", id: "o-1")
+            var snapshot = try await engine.snapshot(id: "o-1")
+            while snapshot.step("await-delivery")?.status != .waiting {
+                await Task.yield()
+                snapshot = try await engine.snapshot(id: "o-1")
+            }
+            let compensations = try await engine.cancel(id: "o-1", reason: "customer request")
+            #expect(compensations == ["charge", "reserve"])
+            _ = gate
+            return try await engine.waitForCompletion(id: "o-1")
+        }
+        #expect(final.status == .compensated)
+        #expect(final.cancelReason == "customer request")
+        #expect(ledger.names == ["reserve", "charge", "undo:charge", "undo:reserve"])
+        await #expect(throws: WorkflowError.self) { try await engine.cancel(id: "o-1") }
+        await #expect(throws: WorkflowError.self) { try await engine.cancel(id: "nope") }
+    }
+
+    @Test("a signal sent before the wait is kept; its payload becomes the wait's output")
+    func signalBeforeWait() async throws {
+        let ledger = StepLedger()
+        let gate = Gate()
+        let definition = WorkflowDefinition("onboarding") {
+            StepDefinition.call("create-user", action: { context in
+                ledger.record(context)
+                await gate.pass()
+                return "u-1"
+            })
+            StepDefinition.waitForSignal("await-kyc", signal: "KycCompleted", timeout: .seconds(30))
+            StepDefinition.call("activate", action: ledger.step())
+        }
+        let engine = try makeEngine([definition])
+        let final = try await withRunningEngine(engine) { engine in
+            try await engine.start(type: "onboarding", id: "u")
+            await gate.waitForEntries(1)
+            try await engine.signal(id: "u", name: "KycCompleted", payload: ["level": "full"])
+            gate.open()
+            return try await engine.waitForCompletion(id: "u")
+        }
+        #expect(final.status == .completed)
+        #expect(final.outputs["await-kyc"] == ["level": "full"])
+        #expect(ledger.names == ["create-user", "activate"])
+    }
+
+    @Test("a wait times out on the clock and compensates")
+    func waitTimeout() async throws {
+        let ledger = StepLedger()
+        let clock = ManualWorkflowClock()
+        let definition = WorkflowDefinition("onboarding") {
+            StepDefinition.call("create-user", action: ledger.step(), compensate: ledger.step())
+            StepDefinition.waitForSignal("await-kyc", signal: "KycCompleted", timeout: .seconds(30))
+        }
+        let engine = try makeEngine([definition], clock: clock)
+        let final = try await withRunningEngine(engine) { engine in
+            try await engine.start(type: "onboarding", id: "u")
+            await clock.waitForSleepers(count: 1)
+            clock.advance(by: .seconds(30))
+            return try await engine.waitForCompletion(id: "u")
+        }
+        #expect(final.status == .compensated)
+        #expect(ledger.names == ["create-user", "undo:create-user"])
+    }
+
+    @Test("the workflow timeout starts compensation")
+    func workflowTimeout() async throws {
+        let ledger = StepLedger()
+        let clock = ManualWorkflowClock()
+        let definition = WorkflowDefinition("t", configuration: .defaults { $0.timeout = .seconds(60) }) {
+            StepDefinition.call("reserve", action: ledger.step(), compensate: ledger.step())
+            StepDefinition.timer("cool-off", .seconds(600))
+            StepDefinition.call("never", action: ledger.step())
+        }
+        let engine = try makeEngine([definition], clock: clock)
+        let final = try await withRunningEngine(engine) { engine in
+            try await engine.start(type: "t", id: "w")
+            // The first step's attempt also sleeps on the workflow deadline: wait for the timer step.
+            while try await engine.snapshot(id: "w").step("cool-off")?.status != .waiting { await Task.yield() }
+            await clock.waitForSleepers(count: 1)
+            #expect(clock.sleepingUntil == [clock.now().advanced(by: .seconds(60))])
+            clock.advance(by: .seconds(60))
+            return try await engine.waitForCompletion(id: "w")
+        }
+        #expect(final.status == .compensated)
+        #expect(final.error?.code == .deadlineExceeded)
+        #expect(ledger.names == ["reserve", "undo:reserve"])
+    }
+
+    @Test("a compensation that keeps failing parks the workflow in COMPENSATION_FAILED")
+    func compensationFailed() async throws {
+        let ledger = StepLedger()
+        let clock = ManualWorkflowClock()
+        let definition = WorkflowDefinition("order", configuration: .defaults { $0.retry = .none; $0.compensationRetry = predictableRetry(maxAttempts: 2) }) {
+            StepDefinition.call("reserve", action: ledger.step(), compensate: ledger.failing(.unavailable))
+            StepDefinition.call("charge", action: ledger.failing(.invalidArgument))
+        }
+        let engine = try makeEngine([definition], clock: clock)
+        let final = try await withRunningEngine(engine) { engine in
+            try await engine.start(type: "order", id: "o")
+            await clock.waitForSleepers(count: 1)
+            clock.advance(by: .milliseconds(100))
+            return try await engine.waitForCompletion(id: "o")
+        }
+        #expect(final.status == .compensationFailed)
+        #expect(final.failedStep == "reserve")
+        #expect(ledger.names == ["reserve", "charge", "undo:reserve", "undo:reserve"])
+    }
+
+    @Test("the stored history replays to the stored snapshot")
+    func historyReplay() async throws {
+        let ledger = StepLedger()
+        let store = InMemoryWorkflowStore()
+        let definition = Self.orderSaga(ledger, charge: ledger.failing(.invalidArgument))
+        let engine = try makeEngine([definition], store: store)
+        let final = try await withRunningEngine(engine) { engine in
+            try await engine.start(type: "order", id: "o-1")
+            return try await engine.waitForCompletion(id: "o-1")
+        }
+        let history = try await engine.history(id: "o-1")
+        #expect(try WorkflowStateMachine.replay(history, definition: definition) == final)
+        #expect(history.map(\.sequence) == Array(1...Int64(history.count)))
+    }
+
+    @Test("a restarted engine re-runs the in-flight step with the same idempotency key")
+    func recovery() async throws {
+        let ledger = StepLedger()
+        let store = InMemoryWorkflowStore()
+        let gate = Gate()
+        let blocking = Self.orderSaga(ledger, charge: { context in
+            ledger.record(context)
+            await gate.pass()
+            try Task.checkCancellation()
+            return "never"
+        })
+        let first = try makeEngine([blocking], store: store)
+        // Run the first engine until the charge is in flight, then kill it (task cancellation: no graceful shutdown).
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await first.run() }
+            try await first.start(type: "order", id: "o-1")
+            await gate.waitForEntries(1)
+            group.cancelAll()
+            gate.open()
+            try? await group.waitForAll()
+        }
+        let parked = try #require(try await store.snapshot(id: "o-1"))
+        #expect(parked.inFlight?.step == "charge")
+        #expect(!parked.isFinished)
+
+        let second = try makeEngine([Self.orderSaga(ledger)], store: store)
+        let final = try await withRunningEngine(second) { engine in
+            try await engine.waitForCompletion(id: "o-1")
+        }
+        #expect(final.status == .completed)
+        let charges = ledger.all.filter { $0.step == "charge" }
+        #expect(charges.count == 2)
+        #expect(Set(charges.map(\.key)) == ["o-1/charge"])
+        #expect(charges.map(\.attempt) == [1, 1])
+        #expect(ledger.names.filter { $0 == "reserve" }.count == 1)
+    }
+
+    @Test("a running instance stays on the definition version it started with")
+    func versioning() async throws {
+        let v1 = StepLedger()
+        let v2 = StepLedger()
+        let store = InMemoryWorkflowStore()
+        let clock = ManualWorkflowClock()
+        let oldDefinition = WorkflowDefinition("order", version: 1) {
+            StepDefinition.timer("wait", .seconds(1))
+            StepDefinition.call("step-v1", action: v1.step())
+        }
+        let newDefinition = WorkflowDefinition("order", version: 2) {
+            StepDefinition.call("step-v2", action: v2.step())
+        }
+        let engine = try makeEngine([oldDefinition], store: store, clock: clock)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await engine.run() }
+            try await engine.start(type: "order", id: "old")
+            await clock.waitForSleepers(count: 1)
+            group.cancelAll()
+            try? await group.waitForAll()
+        }
+        let upgraded = try makeEngine([oldDefinition, newDefinition], store: store, clock: clock)
+        try await withRunningEngine(upgraded) { engine in
+            let fresh = try await engine.start(type: "order", id: "new")
+            #expect(fresh.definitionVersion == 2)
+            clock.advance(by: .seconds(1))
+            let old = try await engine.waitForCompletion(id: "old")
+            #expect(old.definitionVersion == 1)
+            #expect(old.status == .completed)
+            _ = try await engine.waitForCompletion(id: "new")
+        }
+        #expect(v1.names == ["step-v1"])
+        #expect(v2.names == ["step-v2"])
+        #expect(upgraded.registeredDefinitions.map(\.version) == [1, 2])
+    }
+
+    @Test("unknown types and conflicting ids are rejected")
+    func startErrors() async throws {
+        let engine = try makeEngine([Self.orderSaga(StepLedger())])
+        await #expect(throws: WorkflowError.self) { try await engine.start(type: "nope", id: "x") }
+        await #expect(throws: WorkflowError.self) { try await engine.start(type: "order", id: "x", version: 9) }
+        #expect(throws: WorkflowError.self) { try WorkflowEngine(definitions: [Self.orderSaga(StepLedger()), Self.orderSaga(StepLedger())], store: InMemoryWorkflowStore()) }
+    }
+}
