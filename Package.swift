@@ -132,6 +132,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "BatonCrashTester",
+            dependencies: ["BatonWorkflow", "BatonWorkflowSQLite"],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Tests
         .testTarget(

@@ -100,7 +100,8 @@ public struct InteropTestService: Grpc_Testing_TestServiceHandler {
         throw RPCError(code: RPCError.Code(rawValue: Int(status.code)) ?? .unknown, message: status.message)
     }
 
-    static func payload(size: Int) -> Grpc_Testing_Payload {
+    /// A payload of `size` zero bytes, as the interop cases expect.
+    public static func payload(size: Int) -> Grpc_Testing_Payload {
         var payload = Grpc_Testing_Payload()
         payload.type = .compressable
         payload.body = [UInt8](repeating: 0, count: max(0, size))

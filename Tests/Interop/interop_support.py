@@ -325,7 +325,8 @@ class H2Client:
             self.conn.update_settings(settings)
         self.streams: dict[int, StreamResult] = {}
         self.goaway = None  # h2.events.ConnectionTerminated
-        self.eof = False
+        self.eof = False  # nothing more can be read
+        self.send_failed = False
         self.remote_settings: dict = {}
         self.settings_acked = False
         self.protocol_error: Exception | None = None
@@ -347,7 +348,8 @@ class H2Client:
             # The peer stopped reading: not the same as closing the connection.
             raise TimeoutError(f"peer did not read {len(data)} bytes within {self.send_timeout}s") from error
         except OSError as error:
-            self.eof = True
+            # Writing failed (peer closed or reset); what it sent before may still be readable.
+            self.send_failed = True
             raise ConnectionGone(str(error)) from error
 
     def send_raw(self, data: bytes):
@@ -379,10 +381,11 @@ class H2Client:
             return False
         for event in events:
             self._handle(event)
-        try:
-            self.flush()
-        except ConnectionGone:
-            return False
+        if not self.send_failed:
+            try:
+                self.flush()
+            except (ConnectionGone, TimeoutError):
+                pass
         return True
 
     def _handle(self, event):

@@ -366,6 +366,8 @@ class Writer:
         self.level = 0
 
     def __call__(self, line: str = ""):
+        if not line and self.lines and self.lines[-1] == "":
+            return  # never two blank lines in a row
         self.lines.append(("    " * self.level + line) if line else "")
 
     def indent(self):
@@ -611,7 +613,9 @@ class FileGenerator:
         w.dedent()
         w("}()")
 
-        # Stored properties in field-number order (oneofs at their first member's position).
+        w()
+        self._last_commented = True
+        # Stored properties in declaration order (oneofs at their first member's position).
         emitted_oneofs = set()
         for i, f in enumerate(m.field):
             if f.HasField("oneof_index") and not f.proto3_optional:
@@ -620,12 +624,12 @@ class FileGenerator:
                     continue
                 emitted_oneofs.add(oi)
                 od = m.oneof_decl[oi]
-                w()
+                self.property_gap(path + (8, oi))
                 self.comments.emit(w, path + (8, oi))
                 w(f"public var {swift_escape(swift_lower_camel(od.name))}: OneOf_{swift_upper_camel(od.name)}? = nil")
                 continue
             name = swift_escape(swift_names[f.number])
-            w()
+            self.property_gap(path + (2, i))
             self.comments.emit(w, path + (2, i))
             if self.is_map(f):
                 k, v = self.map_fields(f)
@@ -743,6 +747,14 @@ class FileGenerator:
 
         w.dedent()
         w("}")
+
+    def property_gap(self, path: tuple):
+        """A blank line before a documented property (and after one); none between plain ones."""
+        commented = path in self.comments.by_path
+        if commented or self._last_commented:
+            if self.w.lines and self.w.lines[-1] != "":
+                self.w()
+        self._last_commented = commented
 
     def is_map(self, f) -> bool:
         if f.type != FDP.TYPE_MESSAGE or f.label != FDP.LABEL_REPEATED:

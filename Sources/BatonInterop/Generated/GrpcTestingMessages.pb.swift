@@ -157,7 +157,6 @@ public struct Grpc_Testing_EchoStatus: ProtobufMessage {
     }()
 
     public var code: Int32 = 0
-
     public var message: String = ""
 
     public init() {}
@@ -553,7 +552,6 @@ public struct Grpc_Testing_ReconnectInfo: ProtobufMessage {
     }()
 
     public var passed: Bool = false
-
     public var backoffMs: [Int32] = []
 
     public init() {}
@@ -1056,9 +1054,7 @@ public struct Grpc_Testing_ClientConfigureRequest: ProtobufMessage {
         }()
 
         public var type: Grpc_Testing_ClientConfigureRequest.RpcType = .emptyCall
-
         public var key: String = ""
-
         public var value: String = ""
 
         public init() {}
@@ -1206,11 +1202,8 @@ public struct Grpc_Testing_TestOrcaReport: ProtobufMessage {
     }()
 
     public var cpuUtilization: Double = 0
-
     public var memoryUtilization: Double = 0
-
     public var requestCost: [String: Double] = [:]
-
     public var utilization: [String: Double] = [:]
 
     public init() {}
@@ -1265,9 +1258,7 @@ public struct Grpc_Testing_HookRequest: ProtobufMessage {
     }()
 
     public var command: Grpc_Testing_HookRequest.HookRequestCommand = .unspecified
-
     public var grpcCodeToReturn: Int32 = 0
-
     public var grpcStatusDescription: String = ""
 
     /// Server port to listen to

@@ -163,6 +163,10 @@ public final class RPCClient: Sendable {
                 let result = try await body(stream)
                 stream.cancel(RPCError(code: .cancelled, message: "the caller finished with \(method) before it ended"))
                 return result
+            } catch is CancellationError {
+                let error = RPCError(code: .cancelled, message: "the call to \(method) was cancelled")
+                stream.cancel(error)
+                throw error
             } catch {
                 stream.cancel(RPCError(code: .cancelled, message: "the caller abandoned \(method)"))
                 throw error

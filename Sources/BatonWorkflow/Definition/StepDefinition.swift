@@ -8,6 +8,7 @@ public struct StepDefinition: Sendable {
         case call(action: StepAction, compensation: StepAction?)
         case decision(@Sendable (DecisionContext) -> Decision)
         case wait(signal: String?, duration: Duration?)
+        case parallel([StepDefinition])
     }
 
     public let name: String
@@ -53,6 +54,19 @@ public struct StepDefinition: Sendable {
         StepDefinition(name: name, kind: .wait(signal: nil, duration: duration))
     }
 
+    /// Runs call steps concurrently; completes when all have completed (its output is an object of
+    /// their outputs by name). A branch that fails for good fails the group once the others have
+    /// finished; completed branches are compensated like any completed step.
+    public static func parallel(_ name: String, @WorkflowStepsBuilder branches: () -> [StepDefinition]) -> StepDefinition {
+        StepDefinition(name: name, kind: .parallel(branches()))
+    }
+
+    /// The branches of a parallel group (empty for other kinds).
+    public var branches: [StepDefinition] {
+        if case .parallel(let branches) = kind { return branches }
+        return []
+    }
+
     public func retry(_ policy: RetryPolicy) -> StepDefinition {
         var copy = self
         copy.retryPolicy = policy
@@ -83,6 +97,7 @@ public struct StepDefinition: Sendable {
         case .call: return "call"
         case .decision: return "decision"
         case .wait(let signal, _): return signal == nil ? "timer" : "wait"
+        case .parallel: return "parallel"
         }
     }
 }

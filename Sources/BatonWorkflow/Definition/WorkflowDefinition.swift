@@ -60,8 +60,14 @@ public struct WorkflowDefinition: Sendable {
         steps.firstIndex { $0.name == step }
     }
 
+    /// Every step including the branches of parallel groups (each group followed by its branches).
+    public var allSteps: [StepDefinition] {
+        steps.flatMap { [$0] + $0.branches }
+    }
+
+    /// Any step by name, parallel branches included.
     public func step(named name: String) -> StepDefinition? {
-        steps.first { $0.name == name }
+        allSteps.first { $0.name == name }
     }
 
     /// Checks that the definition can run: a type name, at least one step, unique step names.
@@ -75,7 +81,15 @@ public struct WorkflowDefinition: Sendable {
             throw WorkflowError(code: .invalidArgument, message: "workflow '\(type)' v\(version) has no steps")
         }
         var seen = Set<String>()
-        for step in steps {
+        for group in steps where group.kindName == "parallel" {
+            guard !group.branches.isEmpty, group.branches.allSatisfy({ $0.kindName == "call" }) else {
+                throw WorkflowError(
+                    code: .invalidArgument,
+                    message: "workflow '\(type)' v\(version): parallel group '\(group.name)' needs one or more call steps"
+                )
+            }
+        }
+        for step in allSteps {
             guard !step.name.isEmpty, seen.insert(step.name).inserted else {
                 throw WorkflowError(
                     code: .invalidArgument,

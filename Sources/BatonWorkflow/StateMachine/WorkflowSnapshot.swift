@@ -12,6 +12,8 @@ public struct WorkflowSnapshot: Sendable, Hashable, Codable {
         public var startedAt: WorkflowInstant?
         public var finishedAt: WorkflowInstant?
         public var error: StepError?
+        /// When a parallel branch is due to be retried.
+        public var retryAt: WorkflowInstant?
 
         public init(name: String) {
             self.name = name
@@ -46,6 +48,8 @@ public struct WorkflowSnapshot: Sendable, Hashable, Codable {
     /// Index of the current forward step; `steps.count` once past the last one.
     public var cursor: Int
     public var inFlight: InFlight?
+    /// Parallel branches whose attempt was started and whose result is not yet recorded.
+    public var branchesInFlight: [InFlight]
     /// When the current step (or compensation) is due to be retried.
     public var retryAt: WorkflowInstant?
     /// When the current wait step ends (timer) or times out (signal).
@@ -71,6 +75,7 @@ public struct WorkflowSnapshot: Sendable, Hashable, Codable {
     /// The step the workflow is at, if any.
     public var currentStep: String? {
         if let inFlight { return inFlight.step }
+        if let branch = branchesInFlight.first { return branch.step }
         if status == .compensating { return compensationStack.last }
         return cursor < steps.count ? steps[cursor].name : nil
     }

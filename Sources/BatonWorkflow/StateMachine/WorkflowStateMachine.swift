@@ -12,6 +12,8 @@ public struct WorkflowStateMachine: Sendable {
         case record(WorkflowEvent.Kind)
         /// Run a step attempt or a compensation attempt.
         case execute(StepInvocation)
+        /// Run these parallel branch attempts concurrently, recording each outcome as it arrives.
+        case executeParallel([StepInvocation])
         /// Nothing to do until `until` (nil: until a command arrives).
         case sleep(until: WorkflowInstant?)
         /// The workflow is finished.
@@ -98,9 +100,10 @@ public struct WorkflowStateMachine: Sendable {
             status: .created,
             input: .null,
             outputs: [:],
-            steps: definition.steps.map { WorkflowSnapshot.StepRecord(name: $0.name) },
+            steps: definition.allSteps.map { WorkflowSnapshot.StepRecord(name: $0.name) },
             cursor: 0,
             inFlight: nil,
+            branchesInFlight: [],
             retryAt: nil,
             waitUntil: nil,
             pendingSignals: [],
@@ -202,6 +205,9 @@ public struct WorkflowStateMachine: Sendable {
             definition.step(named: inFlight.step)?.hasCompensation == true
         {
             names.insert(inFlight.step, at: 0)
+        }
+        for branch in snapshot.branchesInFlight.reversed() where definition.step(named: branch.step)?.hasCompensation == true {
+            names.insert(branch.step, at: 0)
         }
         return names
     }

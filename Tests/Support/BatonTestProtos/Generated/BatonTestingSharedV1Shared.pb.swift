@@ -51,9 +51,7 @@ public struct Baton_Testing_Shared_V1_SharedThing: ProtobufMessage {
     }()
 
     public var id: String = ""
-
     public var tags: [String] = []
-
     public var kind: Baton_Testing_Shared_V1_SharedKind = .unspecified
 
     public init() {}

@@ -63,35 +63,20 @@ public struct Baton_Testing_V1_Scalars: ProtobufMessage {
     }()
 
     public var fDouble: Double = 0
-
     public var fFloat: Float = 0
-
     public var fInt32: Int32 = 0
-
     public var fInt64: Int64 = 0
-
     public var fUint32: UInt32 = 0
-
     public var fUint64: UInt64 = 0
-
     public var fSint32: Int32 = 0
-
     public var fSint64: Int64 = 0
-
     public var fFixed32: UInt32 = 0
-
     public var fFixed64: UInt64 = 0
-
     public var fSfixed32: Int32 = 0
-
     public var fSfixed64: Int64 = 0
-
     public var fBool: Bool = false
-
     public var fString: String = ""
-
     public var fBytes: [UInt8] = []
-
     public var fColor: Baton_Testing_V1_Color = .unspecified
 
     public init() {}
@@ -150,11 +135,8 @@ public struct Baton_Testing_V1_Nested: ProtobufMessage {
     }()
 
     public var value: Int32 = 0
-
     public var label: String = ""
-
     public var inner: Baton_Testing_V1_Nested.Inner? = nil
-
     public var level: Baton_Testing_V1_Nested.Level = .unspecified
 
     public struct Inner: ProtobufMessage {
@@ -167,7 +149,6 @@ public struct Baton_Testing_V1_Nested: ProtobufMessage {
         }()
 
         public var points: [Int64] = []
-
         public var note: String = ""
 
         public init() {}
@@ -253,41 +234,23 @@ public struct Baton_Testing_V1_Repeated: ProtobufMessage {
     }()
 
     public var rDouble: [Double] = []
-
     public var rFloat: [Float] = []
-
     public var rInt32: [Int32] = []
-
     public var rInt64: [Int64] = []
-
     public var rUint32: [UInt32] = []
-
     public var rUint64: [UInt64] = []
-
     public var rSint32: [Int32] = []
-
     public var rSint64: [Int64] = []
-
     public var rFixed32: [UInt32] = []
-
     public var rFixed64: [UInt64] = []
-
     public var rSfixed32: [Int32] = []
-
     public var rSfixed64: [Int64] = []
-
     public var rBool: [Bool] = []
-
     public var rString: [String] = []
-
     public var rBytes: [[UInt8]] = []
-
     public var rColor: [Baton_Testing_V1_Color] = []
-
     public var rNested: [Baton_Testing_V1_Nested] = []
-
     public var rUnpacked: [Int32] = []
-
     public var rShared: [Baton_Testing_Shared_V1_SharedThing] = []
 
     public init() {}
@@ -389,29 +352,17 @@ public struct Baton_Testing_V1_Maps: ProtobufMessage {
     }()
 
     public var stringToString: [String: String] = [:]
-
     public var int32ToInt64: [Int32: Int64] = [:]
-
     public var int64ToString: [Int64: String] = [:]
-
     public var uint32ToBytes: [UInt32: [UInt8]] = [:]
-
     public var uint64ToDouble: [UInt64: Double] = [:]
-
     public var sint32ToColor: [Int32: Baton_Testing_V1_Color] = [:]
-
     public var sint64ToFloat: [Int64: Float] = [:]
-
     public var fixed32ToBool: [UInt32: Bool] = [:]
-
     public var fixed64ToUint32: [UInt64: UInt32] = [:]
-
     public var sfixed32ToSfixed64: [Int32: Int64] = [:]
-
     public var boolToString: [Bool: String] = [:]
-
     public var stringToNested: [String: Baton_Testing_V1_Nested] = [:]
-
     public var stringToShared: [String: Baton_Testing_Shared_V1_SharedThing] = [:]
 
     public init() {}
@@ -594,33 +545,19 @@ public struct Baton_Testing_V1_Everything: ProtobufMessage {
     }()
 
     public var scalars: Baton_Testing_V1_Scalars? = nil
-
     public var repeated: Baton_Testing_V1_Repeated? = nil
-
     public var maps: Baton_Testing_V1_Maps? = nil
-
     public var nested: Baton_Testing_V1_Nested? = nil
-
     public var choice: OneOf_Choice? = nil
-
     public var optInt32: Int32? = nil
-
     public var optString: String? = nil
-
     public var optNested: Baton_Testing_V1_Nested? = nil
-
     public var optColor: Baton_Testing_V1_Color? = nil
-
     public var optBool: Bool? = nil
-
     public var optBytes: [UInt8]? = nil
-
     public var optDouble: Double? = nil
-
     public var shared: Baton_Testing_Shared_V1_SharedThing? = nil
-
     public var sharedKind: Baton_Testing_Shared_V1_SharedKind = .unspecified
-
     public var level: Baton_Testing_V1_Nested.Level = .unspecified
 
     /// The field set in the oneof `choice`.
@@ -760,19 +697,12 @@ public struct Baton_Testing_V1_HTTPRequest2Thing: ProtobufMessage {
     }()
 
     public var aB: Int32 = 0
-
     public var `class`: String = ""
-
     public var `default`: Int32 = 0
-
     public var `in`: Bool = false
-
     public var serverID: String = ""
-
     public var requestURL: String = ""
-
     public var type: Int32 = 0
-
     public var myChoiceX: OneOf_MyChoiceX? = nil
 
     /// The field set in the oneof `MyChoice_x`.
@@ -839,13 +769,9 @@ public struct Baton_Testing_V1_ScalarsWithExtra: ProtobufMessage {
     }()
 
     public var fDouble: Double = 0
-
     public var fFloat: Float = 0
-
     public var fInt32: Int32 = 0
-
     public var extraText: String = ""
-
     public var extraNumbers: [Int64] = []
 
     public init() {}
