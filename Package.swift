@@ -146,7 +146,11 @@ let package = Package(
         ),
         .testTarget(
             name: "BatonWorkflowTests",
-            dependencies: ["BatonWorkflow"],
+            dependencies: [
+                "BatonWorkflow",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -177,6 +177,34 @@ public final class SQLiteWorkflowStore: WorkflowStore {
         }
     }
 
+    public func statistics(since: WorkflowInstant) async throws -> WorkflowStatistics {
+        try await pool.read { db in
+            let active = try Int.fetchOne(db, sql: "SELECT count(*) FROM workflows WHERE finished = 0") ?? 0
+            var finished: [WorkflowStatus: Int] = [:]
+            var average: Duration?
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT status, count(*) AS n, avg(updated_at - created_at) AS mean
+                    FROM workflows WHERE finished = 1 AND updated_at >= ? GROUP BY status
+                    """,
+                arguments: [since.nanosecondsSinceEpoch]
+            )
+            for row in rows {
+                guard let status = WorkflowStatus(rawValue: row["status"]) else { continue }
+                finished[status] = row["n"]
+                if status == .completed, let mean: Double = row["mean"] {
+                    average = .nanoseconds(Int64(mean.rounded()))
+                }
+            }
+            var byType: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT type, count(*) AS n FROM workflows GROUP BY type") {
+                byType[row["type"]] = row["n"]
+            }
+            return WorkflowStatistics(active: active, finished: finished, averageCompletionTime: average, countsByType: byType)
+        }
+    }
+
     // MARK: Writes (inside a group-commit transaction)
 
     private static func apply(_ db: Database, _ write: GroupCommitter.Write) throws -> GroupCommitter.WriteResult {
@@ -251,5 +279,12 @@ public final class SQLiteWorkflowStore: WorkflowStore {
         } catch {
             throw WorkflowError(code: .incompatibleStore, message: "a stored workflow snapshot cannot be decoded", cause: error)
         }
+    }
+}
+
+extension WorkflowStore where Self == SQLiteWorkflowStore {
+    /// The embedded SQLite store at `path` (created and migrated as needed).
+    public static func sqlite(path: String, configuration: SQLiteWorkflowStore.Configuration = .defaults) throws -> SQLiteWorkflowStore {
+        try SQLiteWorkflowStore(path: path, configuration: configuration)
     }
 }

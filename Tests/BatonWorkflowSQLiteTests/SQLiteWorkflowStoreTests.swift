@@ -76,7 +76,7 @@ struct SQLiteWorkflowStoreTests {
     @Test("concurrent commits share transactions (group commit)")
     func groupCommit() async throws {
         try await withTemporaryDirectory { (dir: String) async throws in
-            let store = try SQLiteWorkflowStore(path: dir + "/baton.sqlite")
+            let store: SQLiteWorkflowStore = try .sqlite(path: dir + "/baton.sqlite")
             defer { try? store.close() }
             let count = 200
             try await withThrowingTaskGroup(of: Void.self) { group in

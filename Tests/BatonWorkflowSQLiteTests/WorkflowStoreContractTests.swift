@@ -94,6 +94,40 @@ struct WorkflowStoreContractTests {
         }
     }
 
+    @Test("statistics count active and recently finished instances", arguments: StoreKind.allCases)
+    func statistics(kind: StoreKind) async throws {
+        try await kind.withStore { (store: any WorkflowStore) async throws in
+            let definition = Self.definition
+            func finish(_ id: String, createdAt: WorkflowInstant, after: Duration, cancel: Bool) async throws {
+                var (machine, created) = WorkflowStateMachine.create(definition: definition, id: id, input: .null, correlationID: nil, now: createdAt)
+                _ = try await store.create(machine.snapshot, events: [created], owner: "me", leaseUntil: Self.forever)
+                let end = createdAt.advanced(by: after)
+                let kinds: [WorkflowEvent.Kind] = cancel
+                    ? [.cancelRequested(reason: "x"), .cancelled]
+                    : [.started, .stepStarted(step: "a", attempt: 1), .stepCompleted(step: "a", attempt: 1, output: .null),
+                       .stepStarted(step: "b", attempt: 1), .stepCompleted(step: "b", attempt: 1, output: .null), .completed]
+                for kind in kinds {
+                    let before = machine.snapshot.version
+                    let event = WorkflowEvent(workflowID: id, sequence: before + 1, timestamp: end, kind: kind)
+                    try machine.apply(event)
+                    try await store.commit(WorkflowCommit(workflowID: id, expectedVersion: before, owner: "me", events: [event], snapshot: machine.snapshot))
+                }
+            }
+            try await finish("old", createdAt: Self.t0, after: .seconds(1), cancel: false)
+            try await finish("c1", createdAt: Self.t0.advanced(by: .seconds(100)), after: .seconds(2), cancel: false)
+            try await finish("c2", createdAt: Self.t0.advanced(by: .seconds(100)), after: .seconds(4), cancel: false)
+            try await finish("x1", createdAt: Self.t0.advanced(by: .seconds(100)), after: .seconds(1), cancel: true)
+            let (active, created) = Self.newInstance("active")
+            _ = try await store.create(active.snapshot, events: [created], owner: "me", leaseUntil: Self.forever)
+            let statistics = try await store.statistics(since: Self.t0.advanced(by: .seconds(50)))
+            #expect(statistics.active == 1)
+            #expect(statistics.finished == [.completed: 2, .cancelled: 1])
+            #expect(statistics.averageCompletionTime == .seconds(3))
+            #expect(statistics.countsByType == ["order": 5])
+            #expect(statistics.successRate == 2.0 / 3.0)
+        }
+    }
+
     @Test("claim hands out unfinished instances whose lease is free or expired", arguments: StoreKind.allCases)
     func claim(kind: StoreKind) async throws {
         try await kind.withStore { (store: any WorkflowStore) async throws in

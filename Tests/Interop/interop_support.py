@@ -162,6 +162,18 @@ class BatonServerProcess:
             except subprocess.TimeoutExpired:
                 pass
 
+    def log_head(self, size: int = 3000) -> str:
+        """The start of the log: for a crash, the Swift runtime's error and first frames."""
+        try:
+            self._log.flush()
+        except ValueError:
+            pass
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read(size).decode("utf-8", "replace")
+        except OSError:
+            return "<no log>"
+
     def log_tail(self, size: int = 4000) -> str:
         try:
             self._log.flush()
@@ -309,7 +321,8 @@ class ConnectionGone(Exception):
 class H2Client:
     """A minimal HTTP/2 client connection over a plain TCP socket (h2 state machine)."""
 
-    def __init__(self, port: int, host: str = "127.0.0.1", timeout: float = 5.0, settings: dict | None = None):
+    def __init__(self, port: int, host: str = "127.0.0.1", timeout: float = 5.0, settings: dict | None = None,
+                 validate_headers: bool = True):
         import h2.config  # noqa: PLC0415
         import h2.connection  # noqa: PLC0415
 
@@ -318,7 +331,12 @@ class H2Client:
         self.send_timeout = timeout
         self.sock = socket.create_connection((host, port), timeout=timeout)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        config = h2.config.H2Configuration(client_side=True, header_encoding=None)
+        config = h2.config.H2Configuration(
+            client_side=True,
+            header_encoding=None,
+            validate_outbound_headers=validate_headers,
+            normalize_outbound_headers=validate_headers,
+        )
         self.conn = h2.connection.H2Connection(config=config)
         self.conn.initiate_connection()
         if settings:
@@ -459,7 +477,10 @@ class H2Client:
         return sid
 
     def send_data(self, sid: int, data: bytes, end_stream: bool = False, timeout: float = 5.0):
-        """Sends `data` honouring flow control (waits for WINDOW_UPDATEs)."""
+        """Sends `data` honouring flow control (waits for WINDOW_UPDATEs); stops quietly if the
+        server resets the stream meanwhile."""
+        import h2.exceptions  # noqa: PLC0415
+
         view = memoryview(data)
         deadline = time.monotonic() + timeout
         while len(view):
@@ -472,10 +493,16 @@ class H2Client:
                 continue
             chunk = view[:window]
             view = view[window:]
-            self.conn.send_data(sid, bytes(chunk), end_stream=end_stream and not len(view))
+            try:
+                self.conn.send_data(sid, bytes(chunk), end_stream=end_stream and not len(view))
+            except h2.exceptions.StreamClosedError:
+                return  # the server reset the stream (e.g. after an early status): stop sending
             self.flush()
         if end_stream and not data:
-            self.conn.send_data(sid, b"", end_stream=True)
+            try:
+                self.conn.send_data(sid, b"", end_stream=True)
+            except h2.exceptions.StreamClosedError:
+                return
             self.flush()
 
     def end_stream(self, sid: int):

@@ -37,13 +37,29 @@ def server(server_binary, tmp_path_factory):
     yield process
     alive = process.alive()
     code = process.stop(timeout=15)
-    assert alive, f"server died during the abuse tests (exit {process.proc.returncode}); log: {process.log_tail()}"
+    assert alive, f"server died during the tests (exit {process.proc.returncode}); log head: {process.log_head()}"
     assert code == 0, f"server exited {code} after SIGTERM (None = hung, killed); log: {process.log_tail()}"
+
+
+@pytest.fixture
+def own_server(start_baton_server):
+    """A server process of the test's own, for attacks that could take the shared one down."""
+    return start_baton_server()
+
+
+def assert_clean_shutdown(server, timeout: float = 10.0):
+    """SIGTERM → exit 0 within `timeout` (no stuck connection or stream blocks the drain)."""
+    started = time.monotonic()
+    code = server.stop(timeout=timeout)
+    assert code == 0, (
+        f"exit code {code} {time.monotonic() - started:.1f}s after SIGTERM (None = still running, killed); "
+        f"log head: {server.log_head()}"
+    )
 
 
 def assert_server_serves(server, pb):
     """The process is alive and a normal grpcio call on a fresh channel succeeds."""
-    assert server.alive(), f"server process exited with {server.proc.returncode}; log: {server.log_tail()}"
+    assert server.alive(), f"server process exited with {server.proc.returncode}; log head: {server.log_head()}"
     channel = support.make_channel(server.address)
     try:
         stub = pb.test_pb2_grpc.TestServiceStub(channel)
@@ -51,6 +67,14 @@ def assert_server_serves(server, pb):
     finally:
         channel.close()
     assert server.alive()
+
+
+def assert_not_crashed(server, grace: float = 1.0):
+    """The process is still running `grace` seconds later (a crash may lag the last frame)."""
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and server.alive():
+        time.sleep(0.05)
+    assert server.alive(), f"server crashed (exit {server.proc.returncode}); log head: {server.log_head()}"
 
 
 def assert_status(result, code, message_hint=""):
@@ -348,9 +372,10 @@ def test_garbage_instead_of_preface_closes_connection(server, pb, name):
     assert_server_serves(server, pb)
 
 
-def test_rapid_reset_burst(server, pb):
+def test_rapid_reset_burst(own_server, pb):
     """CVE-2023-44487: 2,000 streams opened and immediately cancelled. The server may GOAWAY the
     connection; it must not crash or stall, and must serve new connections."""
+    server = own_server
     streams = 2000
     started = time.monotonic()
     sent = 0
@@ -383,38 +408,50 @@ def test_rapid_reset_burst(server, pb):
     support.log(f"rapid reset: sent {sent} streams in {elapsed:.2f}s; goaway={goaway}")
     assert elapsed < 20
     assert_server_serves(server, pb)
+    assert_clean_shutdown(server)
 
 
-def test_server_provoked_resets_lead_to_goaway(server, pb):
-    """'MadeYouReset': streams the client makes the *server* reset (WINDOW_UPDATE with a zero
-    increment is a stream error, RFC 9113 §6.9). Past a limit the server must GOAWAY and close."""
-    with H2Client(server.port) as client:
+def test_server_provoked_resets_lead_to_goaway(own_server, pb):
+    """'MadeYouReset': requests the *server* must reset — a connection-specific header field
+    (`connection: keep-alive`) makes a request malformed (RFC 9113 §8.2.2), a stream error
+    PROTOCOL_ERROR. Past its limit of resets/protocol errors the server must GOAWAY and close;
+    it must never crash."""
+    server = own_server
+    streams = 1000
+    with H2Client(server.port, validate_headers=False) as client:
         assert client.handshake(), "no SETTINGS exchange"
-        headers = client.grpc_headers(TEST_SERVICE + "EmptyCall")
+        headers = client.grpc_headers(TEST_SERVICE + "EmptyCall", extra=[("connection", "keep-alive")])
         try:
-            for i in range(2000):
+            for i in range(streams):
                 sid = client.conn.get_next_available_stream_id()
                 client.streams[sid] = support.StreamResult(sid)
-                client.conn.send_headers(sid, headers)
+                client.conn.send_headers(sid, headers, end_stream=True)
                 client.flush()
-                client.send_raw(struct.pack(">I", 4)[1:] + bytes([0x8, 0x0]) + struct.pack(">II", sid, 0))
-                if i % 50 == 49:
-                    client.pump(0.001)
+                if i % 20 == 19:
+                    # keep h2's count of open streams under the server's limit of 100
+                    client.wait_for(lambda: client.eof or all(s.finished for s in client.streams.values()), 2)
                     if client.goaway is not None or client.eof:
                         break
         except support.ConnectionGone:
             pass
         client.wait_for(lambda: client.eof, 5)
         resets = sum(1 for s in client.streams.values() if s.reset_code == PROTOCOL_ERROR)
-        assert resets > 0, "the server never reset a stream for WINDOW_UPDATE(0)"
-        assert client.goaway is not None, f"no GOAWAY after {len(client.streams)} provoked resets ({resets} RST_STREAM seen)"
+        support.log(f"provoked resets: {len(client.streams)} streams, {resets} RST_STREAM(PROTOCOL_ERROR), goaway={client.goaway}")
+        assert resets > 0, "the server never reset a malformed request"
+        assert_not_crashed(server)
+        assert client.goaway is not None, (
+            f"no GOAWAY after {len(client.streams)} server-provoked resets ({resets} RST_STREAM seen, eof={client.eof})"
+        )
+        assert client.goaway.error_code == ENHANCE_YOUR_CALM, client.goaway
         assert client.eof, "GOAWAY but the connection was not closed"
     assert_server_serves(server, pb)
+    assert_clean_shutdown(server)
 
 
-def test_ping_flood(server, pb):
+def test_ping_flood(own_server, pb):
     """10,000 PINGs without reading the ACKs: the server must survive (it may GOAWAY or stop
     reading)."""
+    server = own_server
     with H2Client(server.port) as client:
         assert client.handshake(), "no SETTINGS exchange"
         try:
@@ -424,11 +461,13 @@ def test_ping_flood(server, pb):
             pass  # closed the connection, or stopped reading until we take its ACKs: both fine
         client.wait_for(lambda: client.eof, 1)
     assert_server_serves(server, pb)
+    assert_clean_shutdown(server)
 
 
-def test_continuation_flood(server, pb):
+def test_continuation_flood(own_server, pb):
     """CVE-2024-28182: HEADERS without END_HEADERS followed by endless CONTINUATION frames. The
     server must close the connection (nghttp2's max_continuations) and survive."""
+    server = own_server
     import hpack  # noqa: PLC0415
 
     with H2Client(server.port) as client:
@@ -450,11 +489,41 @@ def test_continuation_flood(server, pb):
         closed, _ = support.read_until_closed(client.sock, timeout=5)
         assert closed or client.eof, "connection still open after 20,000 CONTINUATION frames"
     assert_server_serves(server, pb)
+    assert_clean_shutdown(server)
 
 
-def test_more_than_max_concurrent_streams(server, pb):
+@pytest.mark.parametrize("left_behind", ["open_stream", "incomplete_header_block"])
+def test_abandoned_connection_does_not_block_shutdown(own_server, pb, left_behind):
+    """A client that disconnects mid-call — after a complete HEADERS (`open_stream`), or in the
+    middle of a header block (HEADERS without END_HEADERS, `incomplete_header_block`) — must
+    leave nothing behind that keeps SIGTERM from finishing."""
+    import hpack  # noqa: PLC0415
+
+    server = own_server
+    with H2Client(server.port) as client:
+        assert client.handshake(), "no SETTINGS exchange"
+        if left_behind == "open_stream":
+            client.start_request(TEST_SERVICE + "FullDuplexCall")
+        else:
+            block = hpack.Encoder().encode(client.grpc_headers(TEST_SERVICE + "EmptyCall"))
+            # HEADERS (type 1), flags END_STREAM only: the header block never ends
+            client.send_raw(struct.pack(">I", len(block))[1:] + b"\x01\x01" + struct.pack(">I", 1) + block)
+        client.wait_for(lambda: False, 0.5)
+    time.sleep(0.3)
+    assert_server_serves(server, pb)
+    assert_clean_shutdown(server)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="libnghttp2 1.52 treats a HEADERS beyond the acknowledged SETTINGS_MAX_CONCURRENT_STREAMS "
+    "as a connection error (GOAWAY PROTOCOL_ERROR) instead of refusing the stream; the server stays up. "
+    "Known deviation until Baton enforces the limit itself.",
+)
+def test_more_than_max_concurrent_streams(own_server, pb):
     """The server advertises MAX_CONCURRENT_STREAMS 100; a client that opens 110 streams anyway
     gets the extra ones refused (RST_STREAM REFUSED_STREAM) or queued; the first 100 work."""
+    server = own_server
     with H2Client(server.port) as client:
         assert client.handshake(), "no SETTINGS exchange"
         advertised = client.remote_settings.get(SETTINGS_MAX_CONCURRENT_STREAMS)
@@ -465,10 +534,18 @@ def test_more_than_max_concurrent_streams(server, pb):
         client.conn.remote_settings[SettingCodes.MAX_CONCURRENT_STREAMS] = 1000
         client.conn.remote_settings.acknowledge()
 
-        sids = [client.start_request(TEST_SERVICE + "FullDuplexCall") for _ in range(110)]
-        client.wait_for(lambda: sum(client.streams[s].reset_code is not None for s in sids) >= 10, 3)
+        sids = []
+        try:
+            for _ in range(110):
+                sids.append(client.start_request(TEST_SERVICE + "FullDuplexCall"))
+        except support.ConnectionGone:
+            pass
+        client.wait_for(lambda: client.eof or sum(client.streams[s].reset_code is not None for s in sids) >= 10, 3)
         refused = [s for s in sids if client.streams[s].reset_code is not None]
-        assert client.goaway is None, f"GOAWAY for exceeding the stream limit: {client.goaway}"
+        assert client.goaway is None, (
+            f"GOAWAY for exceeding the stream limit (after {len(sids)} HEADERS sent): {client.goaway} "
+            f"{client.goaway.additional_data!r}"
+        )
         for sid in refused:
             assert client.streams[sid].reset_code == REFUSED_STREAM, client.streams[sid].describe()
         assert len(refused) in (0, 10), f"{len(refused)} streams refused: {refused}"
@@ -481,6 +558,7 @@ def test_more_than_max_concurrent_streams(server, pb):
         for sid in open_sids:
             assert_status(client.streams[sid], OK)
     assert_server_serves(server, pb)
+    assert_clean_shutdown(server)
 
 
 @pytest.mark.skipif(not os.environ.get("BATON_INTEROP_SLOW"), reason="waits for the 10 s handshake timeout; set BATON_INTEROP_SLOW=1")

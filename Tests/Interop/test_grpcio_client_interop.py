@@ -91,6 +91,20 @@ def test_large_unary(pb, stub):
     assert_zero_payload(response.payload, 314159, pb)
 
 
+@pytest.mark.parametrize(
+    "request_size,response_size",
+    [(2 * 1024 * 1024, 1), (4 * 1024 * 1024 - 64, 1), (1, 3 * 1024 * 1024)],
+    ids=["request_2MiB", "request_just_under_4MiB", "response_3MiB"],
+)
+def test_large_messages_up_to_the_limit(pb, stub, request_size, response_size):
+    """Messages up to the 4 MiB maximum must get through in both directions (flow control
+    across many WINDOW_UPDATEs)."""
+    messages = pb.messages_pb2
+    request = messages.SimpleRequest(response_size=response_size, payload=messages.Payload(body=b"\x00" * request_size))
+    response = stub.UnaryCall(request, timeout=CALL_TIMEOUT)
+    assert_zero_payload(response.payload, response_size, pb)
+
+
 def test_client_streaming(pb, stub):
     messages = pb.messages_pb2
     requests = [messages.StreamingInputCallRequest(payload=messages.Payload(body=b"\x00" * size)) for size in REQUEST_SIZES]

@@ -20,6 +20,8 @@ protocol HTTP2SessionDelegate: AnyObject {
     /// nghttp2 wants DATA for `streamID`: copy up to `buffer.count` bytes and say whether the
     /// data ends. Return nil when nothing is ready yet (the stream is deferred until resumed).
     func http2ReadData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer) -> HTTP2DataChunk?
+    /// This side sent a frame carrying END_STREAM on `streamID`.
+    func http2SentEndStream(streamID: Int32)
     /// The peer sent GOAWAY.
     func http2GoAway(lastStreamID: Int32, errorCode: UInt32)
     /// nghttp2 detected a protocol error caused by the peer (counted against abuse limits).
@@ -226,6 +228,7 @@ private struct HTTP2Callbacks: @unchecked Sendable {
         nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, onDataChunk)
         nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, onStreamClose)
         nghttp2_session_callbacks_set_on_invalid_frame_recv_callback(callbacks, onInvalidFrame)
+        nghttp2_session_callbacks_set_on_frame_send_callback(callbacks, onFrameSend)
         pointer = callbacks!
     }
 }
@@ -262,6 +265,16 @@ private let onFrameRecv: nghttp2_on_frame_recv_callback = { _, frame, userData i
         )
     default:
         break
+    }
+    return 0
+}
+
+private let onFrameSend: nghttp2_on_frame_send_callback = { _, frame, userData in
+    let header = frame!.pointee.hd
+    let type = UInt32(header.type)
+    if (type == NGHTTP2_HEADERS.rawValue || type == NGHTTP2_DATA.rawValue),
+       header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0 {
+        HTTP2Session.from(userData).delegate?.http2SentEndStream(streamID: header.stream_id)
     }
     return 0
 }

@@ -127,6 +127,7 @@ public final class RPCServer: Service, Sendable {
             self.beginGracefulShutdown()
         }
 
+        logger.info("shutting down: draining open calls")
         for observer in observers { observer.serverWillShutDown() }
         try? await channel.close()
         tracker.drainAll()

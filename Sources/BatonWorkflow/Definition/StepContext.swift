@@ -15,6 +15,8 @@ public struct StepContext: Sendable {
     public var input: WorkflowValue
     /// Outputs of the steps completed so far, by step name.
     public var outputs: [String: WorkflowValue]
+    /// Starts and awaits child workflows (set by the engine; used by sub-workflow steps).
+    public var childWorkflows: (any ChildWorkflows)?
 
     public init(
         workflowID: String,
@@ -24,7 +26,8 @@ public struct StepContext: Sendable {
         idempotencyKey: String,
         isCompensation: Bool,
         input: WorkflowValue,
-        outputs: [String: WorkflowValue]
+        outputs: [String: WorkflowValue],
+        childWorkflows: (any ChildWorkflows)? = nil
     ) {
         self.workflowID = workflowID
         self.workflowType = workflowType
@@ -34,6 +37,7 @@ public struct StepContext: Sendable {
         self.isCompensation = isCompensation
         self.input = input
         self.outputs = outputs
+        self.childWorkflows = childWorkflows
     }
 
     /// The workflow input decoded as `T`.

@@ -54,6 +54,43 @@ public struct StepDefinition: Sendable {
         StepDefinition(name: name, kind: .wait(signal: nil, duration: duration))
     }
 
+    /// Starts a child workflow of `type` and waits for it; the child's outputs become this step's
+    /// output. The child's id is this step's idempotency key, so a retried or restarted parent
+    /// finds the same child instead of starting another. A child that does not complete (it failed
+    /// and compensated itself, or was cancelled) fails this step with `ABORTED`
+    /// (retry policy permitting, a retry awaits the same child, so give such steps `.none`).
+    /// `compensate` runs if the parent later compensates this step.
+    public static func subWorkflow(
+        _ name: String,
+        type: String,
+        version: Int? = nil,
+        input: @escaping @Sendable (StepContext) throws -> WorkflowValue = { $0.input },
+        compensate: StepAction? = nil
+    ) -> StepDefinition {
+        let action: StepAction = { context in
+            guard let children = context.childWorkflows else {
+                throw StepError(.failedPrecondition, "sub-workflow step '\(context.stepName)' needs an engine")
+            }
+            let child: WorkflowSnapshot
+            do {
+                child = try await children.run(type: type, version: version, id: context.idempotencyKey, input: try input(context))
+            } catch let error as WorkflowError where error.code == .shuttingDown {
+                throw CancellationError()  // parked: the parent re-awaits the child after a restart
+            } catch let error as WorkflowError {
+                throw StepError(.failedPrecondition, "cannot start child workflow: \(error)")
+            }
+            guard child.status == .completed else {
+                if !child.isFinished { throw CancellationError() }
+                throw StepError(
+                    .aborted,
+                    "child workflow '\(child.id)' ended \(child.status.rawValue)" + (child.error.map { ": \($0)" } ?? "")
+                )
+            }
+            return .object(child.outputs)
+        }
+        return StepDefinition(name: name, kind: .call(action: action, compensation: compensate))
+    }
+
     /// Runs call steps concurrently; completes when all have completed (its output is an object of
     /// their outputs by name). A branch that fails for good fails the group once the others have
     /// finished; completed branches are compensated like any completed step.

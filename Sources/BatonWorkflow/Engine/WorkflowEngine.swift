@@ -13,7 +13,9 @@ public final class WorkflowEngine: Service {
         /// The lease owner this engine writes as (one per replica).
         public var owner: String
         /// How long a claimed instance stays leased. `nil`: until this owner releases it (a
-        /// single-process store, e.g. SQLite).
+        /// single-process store, e.g. SQLite). When set (several replicas on a shared store), the
+        /// engine renews its leases every third of this duration and takes over instances whose
+        /// lease expired (their owner died); a stale owner's writes are then fenced off.
         public var leaseDuration: Duration?
         /// How many instances to claim per store round-trip during recovery.
         public var recoveryBatchSize: Int
@@ -46,6 +48,7 @@ public final class WorkflowEngine: Service {
     let logger: Logger
     private let definitions: [String: [Int: WorkflowDefinition]]
     private let state = Mutex(State())
+    private let maintenanceWake = WorkflowMailbox()
     private let jobs: AsyncStream<Job>
     private let jobsContinuation: AsyncStream<Job>.Continuation
 
@@ -100,6 +103,9 @@ public final class WorkflowEngine: Service {
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 try await self.recover()
+                if let leaseDuration = self.configuration.leaseDuration {
+                    group.addTask { try await self.maintainLeases(every: leaseDuration / 3) }
+                }
                 for await job in self.jobs {
                     group.addTask { await self.drive(job) }
                 }
@@ -116,7 +122,33 @@ public final class WorkflowEngine: Service {
             return Array(s.mailboxes.values)
         }
         jobsContinuation.finish()
+        maintenanceWake.shutdown()
         for mailbox in mailboxes { mailbox.shutdown() }
+    }
+
+    /// Renews the leases of the instances this engine drives and claims expired ones, until shutdown.
+    private func maintainLeases(every interval: Duration) async throws {
+        let clock = self.clock
+        let wake = maintenanceWake
+        while !wake.isShutdown {
+            let deadline = clock.now().advanced(by: interval)
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await wake.waitForMail() }
+                group.addTask { try? await clock.sleep(until: deadline) }
+                await group.next()
+                group.cancelAll()
+            }
+            if wake.isShutdown || Task.isCancelled { return }
+            let ids = state.withLock { Array($0.mailboxes.keys) }
+            do {
+                if !ids.isEmpty {
+                    try await store.renewLeases(owner: configuration.owner, ids: ids, until: leaseUntil(clock.now()))
+                }
+                try await recover()
+            } catch {
+                logger.warning("lease maintenance failed; retrying", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     private func recover() async throws {
@@ -247,6 +279,11 @@ public final class WorkflowEngine: Service {
         try await store.list(query)
     }
 
+    /// Metrics from the store: active instances, instances finished since `since`, counts by type.
+    public func statistics(since: WorkflowInstant) async throws -> WorkflowStatistics {
+        try await store.statistics(since: since)
+    }
+
     /// Pauses a running workflow: its in-flight attempt finishes, then nothing more runs until resumed.
     @discardableResult
     public func pause(id: String) async throws -> WorkflowSnapshot {
@@ -333,5 +370,12 @@ public final class WorkflowEngine: Service {
                 ? "workflow '\(id)' is finished (\(stored.status.rawValue))"
                 : "workflow '\(id)' (\(stored.status.rawValue)) is not driven by this engine"
         )
+    }
+}
+
+extension WorkflowEngine: ChildWorkflows {
+    public func run(type: String, version: Int?, id: String, input: WorkflowValue) async throws -> WorkflowSnapshot {
+        try await start(type: type, id: id, input: input, version: version)
+        return try await waitForCompletion(id: id)
     }
 }

@@ -38,3 +38,8 @@ public final class InMemoryWorkflowEventBus: WorkflowEventBus {
 
     public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
 }
+
+extension WorkflowEventBus where Self == InMemoryWorkflowEventBus {
+    /// An in-process fan-out bus.
+    public static func inMemory(bufferSize: Int = 10_000) -> InMemoryWorkflowEventBus { InMemoryWorkflowEventBus(bufferSize: bufferSize) }
+}

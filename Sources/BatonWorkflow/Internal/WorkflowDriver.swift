@@ -30,16 +30,11 @@ struct WorkflowDriver {
                 case .record(let kind):
                     try await record(kind)
                 case .execute(let invocation):
-                    if !invocation.isRestart {
-                        try await record(
-                            invocation.isCompensation
-                                ? .compensationStepStarted(step: invocation.step, attempt: invocation.attempt)
-                                : .stepStarted(step: invocation.step, attempt: invocation.attempt)
-                        )
-                    }
-                    let result = try await execute(invocation)
+                    try await runBatch([invocation])
                     if Task.isCancelled { return }
-                    try await record(machine.outcomeEvent(for: invocation, result: result, now: clock.now()))
+                case .executeParallel(let invocations):
+                    try await runBatch(invocations)
+                    if Task.isCancelled { return }
                 case .sleep(let until):
                     await wait(until: until)
                 }
@@ -104,47 +99,74 @@ struct WorkflowDriver {
     }
 
     private enum Wake: Sendable {
-        case result(Result<WorkflowValue, StepError>)
+        case result(Int, Result<WorkflowValue, StepError>)
         case mail
     }
 
-    /// Runs one attempt while still answering commands (pause, cancel, signal) as they arrive.
-    mutating func execute(_ invocation: WorkflowStateMachine.StepInvocation) async throws -> Result<WorkflowValue, StepError> {
-        guard let step = machine.definition.step(named: invocation.step), case .call(let action, let compensation) = step.kind,
-            let body = invocation.isCompensation ? compensation : action
-        else {
-            return .failure(StepError(.internalError, "step '\(invocation.step)' has nothing to run"))
+    /// Records the start of each attempt, runs them concurrently while still answering commands
+    /// (pause, cancel, signal) as they arrive, and records each outcome as soon as it is known.
+    /// After a hard stop (task cancellation) no outcome is recorded: the attempts stay in flight
+    /// and run again, with the same idempotency keys, after recovery.
+    mutating func runBatch(_ invocations: [WorkflowStateMachine.StepInvocation]) async throws {
+        for invocation in invocations where !invocation.isRestart {
+            try await record(
+                invocation.isCompensation
+                    ? .compensationStepStarted(step: invocation.step, attempt: invocation.attempt)
+                    : .stepStarted(step: invocation.step, attempt: invocation.attempt)
+            )
         }
         let snapshot = machine.snapshot
-        let context = StepContext(
-            workflowID: snapshot.id,
-            workflowType: snapshot.type,
-            stepName: invocation.step,
-            attempt: invocation.attempt,
-            idempotencyKey: invocation.idempotencyKey,
-            isCompensation: invocation.isCompensation,
-            input: snapshot.input,
-            outputs: snapshot.outputs
-        )
         let clock = self.clock
         let mailbox = self.mailbox
-        let deadline = invocation.deadline
-        return try await withThrowingTaskGroup(of: Wake.self) { group in
-            group.addTask { .result(await Self.attempt(body, context: context, deadline: deadline, clock: clock)) }
-            if !shutdownSeen {
+        try await withThrowingTaskGroup(of: Wake.self) { group in
+            var pending = 0
+            for (index, invocation) in invocations.enumerated() {
+                guard let step = machine.definition.step(named: invocation.step), case .call(let action, let compensation) = step.kind,
+                    let body = invocation.isCompensation ? compensation : action
+                else {
+                    try await record(machine.outcomeEvent(
+                        for: invocation,
+                        result: .failure(StepError(.internalError, "step '\(invocation.step)' has nothing to run")),
+                        now: clock.now()
+                    ))
+                    continue
+                }
+                let context = StepContext(
+                    workflowID: snapshot.id,
+                    workflowType: snapshot.type,
+                    stepName: invocation.step,
+                    attempt: invocation.attempt,
+                    idempotencyKey: invocation.idempotencyKey,
+                    isCompensation: invocation.isCompensation,
+                    input: snapshot.input,
+                    outputs: snapshot.outputs,
+                    childWorkflows: engine
+                )
+                let deadline = invocation.deadline
+                pending += 1
+                group.addTask { .result(index, await Self.attempt(body, context: context, deadline: deadline, clock: clock)) }
+            }
+            guard pending > 0 else { return }
+            var listening = !shutdownSeen
+            if listening {
                 group.addTask {
                     await mailbox.waitForMail()
                     return .mail
                 }
             }
-            while let wake = try await group.next() {
+            while pending > 0, let wake = try await group.next() {
                 switch wake {
-                case .result(let result):
-                    group.cancelAll()
-                    return result
+                case .result(let index, let result):
+                    pending -= 1
+                    if Task.isCancelled { continue }
+                    // Shutting down: an attempt cut short stays in flight and runs again after restart.
+                    if mailbox.isShutdown, case .failure(let error) = result, error.code == .cancelled { continue }
+                    try await record(machine.outcomeEvent(for: invocations[index], result: result, now: clock.now()))
                 case .mail:
+                    listening = false
                     try await processMail()
                     if !shutdownSeen {
+                        listening = true
                         group.addTask {
                             await mailbox.waitForMail()
                             return .mail
@@ -152,7 +174,7 @@ struct WorkflowDriver {
                     }
                 }
             }
-            return .failure(StepError(.cancelled, "step '\(invocation.step)' did not finish"))
+            if listening { group.cancelAll() }
         }
     }
 

@@ -45,8 +45,10 @@ public struct WorkflowSnapshot: Sendable, Hashable, Codable {
     public var outputs: [String: WorkflowValue]
     /// In definition order.
     public var steps: [StepRecord]
-    /// Index of the current forward step; `steps.count` once past the last one.
+    /// Index of the current forward step among the definition's top-level steps (past the end when done).
     public var cursor: Int
+    /// The name of the current forward step, nil once past the last one.
+    public var cursorStep: String?
     public var inFlight: InFlight?
     /// Parallel branches whose attempt was started and whose result is not yet recorded.
     public var branchesInFlight: [InFlight]
@@ -77,7 +79,7 @@ public struct WorkflowSnapshot: Sendable, Hashable, Codable {
         if let inFlight { return inFlight.step }
         if let branch = branchesInFlight.first { return branch.step }
         if status == .compensating { return compensationStack.last }
-        return cursor < steps.count ? steps[cursor].name : nil
+        return cursorStep
     }
 
     public func step(_ name: String) -> StepRecord? {

@@ -34,10 +34,16 @@ extension WorkflowStateMachine {
             s.cursor = index
             s.retryAt = nil
             s.waitUntil = nil
-            if index < s.steps.count {
-                s.steps[index].attempts = 0
-                s.steps[index].status = .pending
-                s.steps[index].error = nil
+            s.cursorStep = index < definition.steps.count ? definition.steps[index].name : nil
+            guard index < definition.steps.count else { return }
+            let step = definition.steps[index]
+            for name in [step.name] + step.branches.map(\.name) {
+                s.updateStep(name) { record in
+                    record.attempts = 0
+                    record.status = .pending
+                    record.error = nil
+                    record.retryAt = nil
+                }
             }
         }
 
@@ -65,21 +71,32 @@ extension WorkflowStateMachine {
             advance(to: 0)
 
         case .stepStarted(let step, let attempt):
+            if let group = currentGroup(of: step, in: s) {
+                try startBranch(step, attempt: attempt, group: group, in: &s, at: now, reject: reject)
+                break
+            }
+            guard s.branchesInFlight.isEmpty else { throw reject() }
             guard status == .running, s.inFlight == nil else { throw reject() }
             let definitionStep = try requireCurrent(step)
+            let ri = s.steps.firstIndex { $0.name == step }!
             guard case .call = definitionStep.kind else { throw reject("'\(step)' is not a call step") }
-            guard attempt == s.steps[s.cursor].attempts + 1 else { throw reject("attempt \(attempt) out of order") }
+            guard attempt == s.steps[ri].attempts + 1 else { throw reject("attempt \(attempt) out of order") }
             if attempt == 1 {
-                s.steps[s.cursor].visits += 1
-                s.steps[s.cursor].startedAt = now
+                s.steps[ri].visits += 1
+                s.steps[ri].startedAt = now
             }
-            s.steps[s.cursor].attempts = attempt
-            s.steps[s.cursor].status = .running
+            s.steps[ri].attempts = attempt
+            s.steps[ri].status = .running
             s.inFlight = .init(step: step, attempt: attempt, isCompensation: false)
             s.retryAt = nil
 
         case .stepCompleted(let step, let attempt, let output):
+            if let group = currentGroup(of: step, in: s) {
+                try completeBranch(step, attempt: attempt, output: output, group: group, in: &s, at: now, reject: reject)
+                break
+            }
             let definitionStep = try requireCurrent(step)
+            let ri = s.steps.firstIndex { $0.name == step }!
             switch definitionStep.kind {
             case .call:
                 guard s.inFlight == .init(step: step, attempt: attempt, isCompensation: false) else {
@@ -87,22 +104,29 @@ extension WorkflowStateMachine {
                 }
                 if definitionStep.hasCompensation { s.compensationStack.append(step) }
             case .wait(let signal, _):
-                guard status == .running, s.steps[s.cursor].status == .waiting else { throw reject("'\(step)' is not waiting") }
+                guard status == .running, s.steps[ri].status == .waiting else { throw reject("'\(step)' is not waiting") }
                 if let signal, let index = s.pendingSignals.firstIndex(where: { $0.name == signal }) {
                     s.pendingSignals.remove(at: index)
                 }
             case .decision:
                 throw reject("a decision completes with DecisionTaken")
+            case .parallel:
+                throw reject("a parallel group completes with its branches")
             }
             s.inFlight = nil
             s.outputs[step] = output
-            s.steps[s.cursor].status = .completed
-            s.steps[s.cursor].finishedAt = now
-            s.steps[s.cursor].error = nil
+            s.steps[ri].status = .completed
+            s.steps[ri].finishedAt = now
+            s.steps[ri].error = nil
             advance(to: s.cursor + 1)
 
         case .stepFailed(let step, let attempt, let error, let retryAt):
+            if let group = currentGroup(of: step, in: s) {
+                try failBranch(step, attempt: attempt, error: error, retryAt: retryAt, group: group, in: &s, at: now, reject: reject)
+                break
+            }
             let definitionStep = try requireCurrent(step)
+            let ri = s.steps.firstIndex { $0.name == step }!
             switch definitionStep.kind {
             case .call:
                 guard s.inFlight == .init(step: step, attempt: attempt, isCompensation: false) else {
@@ -110,15 +134,17 @@ extension WorkflowStateMachine {
                 }
             case .wait, .decision:
                 guard status == .running, s.inFlight == nil, retryAt == nil else { throw reject() }
+            case .parallel:
+                throw reject("a parallel group fails through its branches")
             }
             s.inFlight = nil
-            s.steps[s.cursor].error = error
+            s.steps[ri].error = error
             if let retryAt {
                 s.retryAt = retryAt
-                s.steps[s.cursor].status = .retryScheduled
+                s.steps[ri].status = .retryScheduled
             } else {
-                s.steps[s.cursor].status = .failed
-                s.steps[s.cursor].finishedAt = now
+                s.steps[ri].status = .failed
+                s.steps[ri].finishedAt = now
                 s.error = error
                 s.failedStep = step
                 s.retryAt = nil
@@ -135,12 +161,13 @@ extension WorkflowStateMachine {
         case .decisionTaken(let step, let target, let complete):
             guard status == .running, s.inFlight == nil else { throw reject() }
             let definitionStep = try requireCurrent(step)
+            let ri = s.steps.firstIndex { $0.name == step }!
             guard case .decision = definitionStep.kind else { throw reject("'\(step)' is not a decision") }
-            s.steps[s.cursor].visits += 1
-            s.steps[s.cursor].attempts = 1
-            s.steps[s.cursor].status = .completed
-            s.steps[s.cursor].startedAt = now
-            s.steps[s.cursor].finishedAt = now
+            s.steps[ri].visits += 1
+            s.steps[ri].attempts = 1
+            s.steps[ri].status = .completed
+            s.steps[ri].startedAt = now
+            s.steps[ri].finishedAt = now
             if complete {
                 advance(to: definition.steps.count)
             } else if let target {
@@ -153,11 +180,12 @@ extension WorkflowStateMachine {
         case .waitStarted(let step, let until):
             guard status == .running, s.inFlight == nil else { throw reject() }
             let definitionStep = try requireCurrent(step)
-            guard case .wait = definitionStep.kind, s.steps[s.cursor].status == .pending else { throw reject() }
-            s.steps[s.cursor].visits += 1
-            s.steps[s.cursor].attempts = 1
-            s.steps[s.cursor].status = .waiting
-            s.steps[s.cursor].startedAt = now
+            let ri = s.steps.firstIndex { $0.name == step }!
+            guard case .wait = definitionStep.kind, s.steps[ri].status == .pending else { throw reject() }
+            s.steps[ri].visits += 1
+            s.steps[ri].attempts = 1
+            s.steps[ri].status = .waiting
+            s.steps[ri].startedAt = now
             s.waitUntil = until
 
         case .signalReceived(let name, let payload):
@@ -178,15 +206,15 @@ extension WorkflowStateMachine {
             s.retryAt = nil
 
         case .timedOut:
-            guard status == .running || status == .paused, s.inFlight == nil else { throw reject() }
+            guard status == .running || status == .paused, s.inFlight == nil, s.branchesInFlight.isEmpty else { throw reject() }
             s.status = .timedOut
             s.error = StepError(.deadlineExceeded, "workflow deadline passed")
-            s.failedStep = s.cursor < s.steps.count ? s.steps[s.cursor].name : nil
+            s.failedStep = s.cursorStep
             s.retryAt = nil
             s.waitUntil = nil
 
         case .compensationStarted(let steps):
-            guard [.failed, .timedOut, .cancelling].contains(status), s.inFlight == nil, !s.compensationStack.isEmpty
+            guard [.failed, .timedOut, .cancelling].contains(status), s.inFlight == nil, s.branchesInFlight.isEmpty, !s.compensationStack.isEmpty
             else { throw reject() }
             guard steps == Array(s.compensationStack.reversed()) else { throw reject("compensation order differs from the stack") }
             s.status = .compensating
@@ -238,7 +266,7 @@ extension WorkflowStateMachine {
             s.finishedAt = now
 
         case .failed(let error):
-            guard status == .failed || status == .timedOut, s.compensationStack.isEmpty, s.inFlight == nil else {
+            guard status == .failed || status == .timedOut, s.compensationStack.isEmpty, s.inFlight == nil, s.branchesInFlight.isEmpty else {
                 throw reject()
             }
             s.error = s.error ?? error
@@ -250,7 +278,7 @@ extension WorkflowStateMachine {
             s.finishedAt = now
 
         case .cancelled:
-            guard status == .cancelling, s.compensationStack.isEmpty, s.inFlight == nil else { throw reject() }
+            guard status == .cancelling, s.compensationStack.isEmpty, s.inFlight == nil, s.branchesInFlight.isEmpty else { throw reject() }
             s.status = .cancelled
             s.finishedAt = now
         }

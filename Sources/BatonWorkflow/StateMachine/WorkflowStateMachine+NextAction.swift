@@ -8,6 +8,11 @@ extension WorkflowStateMachine {
         if let inFlight = s.inFlight {
             return .execute(invocation(step: inFlight.step, attempt: inFlight.attempt, isCompensation: inFlight.isCompensation, now: now, isRestart: true))
         }
+        if !s.branchesInFlight.isEmpty {
+            return .executeParallel(s.branchesInFlight.map {
+                invocation(step: $0.step, attempt: $0.attempt, isCompensation: false, now: now, isRestart: true)
+            })
+        }
         switch s.status {
         case .created:
             return .record(.started)
@@ -20,7 +25,7 @@ extension WorkflowStateMachine {
             if let deadline = s.deadline, now >= deadline { return .record(.timedOut) }
             guard s.cursor < definition.steps.count else { return .record(.completed) }
             let step = definition.steps[s.cursor]
-            let record = s.steps[s.cursor]
+            guard let record = s.step(step.name) else { return .record(.completed) }
             switch step.kind {
             case .call:
                 if let retryAt = s.retryAt, now < retryAt {
@@ -56,6 +61,9 @@ extension WorkflowStateMachine {
                     return .record(.stepFailed(step: step.name, attempt: 1, error: StepError(.deadlineExceeded, "no signal '\(signal ?? "")' before the wait's timeout"), retryAt: nil))
                 }
                 return .sleep(until: earliest(s.waitUntil, s.deadline))
+
+            case .parallel:
+                return parallelAction(step, now: now)
             }
 
         case .failed, .timedOut:

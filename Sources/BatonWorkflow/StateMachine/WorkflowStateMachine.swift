@@ -102,6 +102,7 @@ public struct WorkflowStateMachine: Sendable {
             outputs: [:],
             steps: definition.allSteps.map { WorkflowSnapshot.StepRecord(name: $0.name) },
             cursor: 0,
+            cursorStep: definition.steps.first?.name,
             inFlight: nil,
             branchesInFlight: [],
             retryAt: nil,

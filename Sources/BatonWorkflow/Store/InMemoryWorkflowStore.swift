@@ -93,6 +93,30 @@ public final class InMemoryWorkflowStore: WorkflowStore {
         }
     }
 
+    public func statistics(since: WorkflowInstant) async throws -> WorkflowStatistics {
+        state.withLock { s in
+            var statistics = WorkflowStatistics(active: 0, finished: [:], averageCompletionTime: nil, countsByType: [:])
+            var completionTotal = Duration.zero
+            var completions = 0
+            for entry in s.entries.values {
+                let snapshot = entry.snapshot
+                statistics.countsByType[snapshot.type, default: 0] += 1
+                guard let finishedAt = snapshot.finishedAt else {
+                    statistics.active += 1
+                    continue
+                }
+                guard finishedAt >= since else { continue }
+                statistics.finished[snapshot.status, default: 0] += 1
+                if snapshot.status == .completed {
+                    completionTotal += snapshot.createdAt.duration(to: finishedAt)
+                    completions += 1
+                }
+            }
+            if completions > 0 { statistics.averageCompletionTime = completionTotal / completions }
+            return statistics
+        }
+    }
+
     /// Forgets every lease, as if the owning process had died long ago (tests of recovery).
     public func expireAllLeases() {
         state.withLock { s in
@@ -102,4 +126,9 @@ public final class InMemoryWorkflowStore: WorkflowStore {
             }
         }
     }
+}
+
+extension WorkflowStore where Self == InMemoryWorkflowStore {
+    /// A store that keeps everything in memory (tests, throw-away servers).
+    public static func inMemory() -> InMemoryWorkflowStore { InMemoryWorkflowStore() }
 }

@@ -36,6 +36,10 @@ public protocol WorkflowStore: Sendable {
 
     /// Extends the lease on instances `owner` still holds.
     func renewLeases(owner: String, ids: [String], until: WorkflowInstant) async throws
+
+    /// Counts for metrics: active instances, instances finished since `since` (by status, with the
+    /// mean completion time), and all instances by type.
+    func statistics(since: WorkflowInstant) async throws -> WorkflowStatistics
 }
 
 public enum WorkflowStoreCreateResult: Sendable, Hashable {

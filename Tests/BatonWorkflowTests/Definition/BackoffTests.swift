@@ -69,5 +69,10 @@ struct BackoffTests {
         let value = try WorkflowValue(encoding: order)
         #expect(value["id"] == "o-1")
         #expect(try value.decode(Order.self) == order)
+        #expect(value["qty"] == .int(2))
+        #expect(value["price"] == .double(29.99))
+        let json = try WorkflowValue(encoding: [1, 0])
+        #expect(json == [.int(1), .int(0)])
+        #expect(try WorkflowValue(encoding: [true]) == [.bool(true)])
     }
 }

@@ -389,3 +389,89 @@ struct WorkflowEngineTests {
         #expect(throws: WorkflowError.self) { try WorkflowEngine(definitions: [Self.orderSaga(StepLedger()), Self.orderSaga(StepLedger())], store: InMemoryWorkflowStore()) }
     }
 }
+
+@Suite("WorkflowEngine parallel groups")
+struct WorkflowEngineParallelTests {
+    @Test("branches run concurrently; a failing branch compensates the completed ones")
+    func concurrentBranches() async throws {
+        let ledger = StepLedger()
+        let barrier = Gate()
+        // Each branch waits until all three are in flight: only concurrent execution gets past it.
+        func branch(_ output: WorkflowValue, fail: Bool = false) -> StepAction {
+            { context in
+                ledger.record(context)
+                await barrier.pass()
+                if fail { throw StepError(.failedPrecondition, "declined") }
+                return output
+            }
+        }
+        let definition = WorkflowDefinition("fanout", configuration: .defaults { $0.retry = .none }) {
+            StepDefinition.call("order", action: ledger.step(), compensate: ledger.step())
+            StepDefinition.parallel("prepare") {
+                StepDefinition.call("inventory", action: branch("I"), compensate: ledger.step())
+                StepDefinition.call("payment", action: branch("P", fail: true), compensate: ledger.step())
+                StepDefinition.call("notify", action: branch("N"))
+            }
+        }
+        let engine = try WorkflowEngine(definitions: [definition], store: InMemoryWorkflowStore(), clock: ManualWorkflowClock())
+        let final = try await withRunningEngine(engine) { engine in
+            try await engine.start(type: "fanout", id: "f")
+            await barrier.waitForEntries(3)
+            barrier.open()
+            return try await engine.waitForCompletion(id: "f")
+        }
+        #expect(final.status == .compensated)
+        #expect(final.failedStep == "payment")
+        let undo = ledger.names.filter { $0.hasPrefix("undo:") }
+        #expect(undo == ["undo:inventory", "undo:order"])
+    }
+}
+
+@Suite("WorkflowEngine sub-workflows")
+struct WorkflowEngineSubWorkflowTests {
+    @Test("a sub-workflow step runs a child workflow keyed by the parent's idempotency key")
+    func childCompletes() async throws {
+        let ledger = StepLedger()
+        let child = WorkflowDefinition("payment") {
+            StepDefinition.call("authorize", action: ledger.step("auth-1"))
+            StepDefinition.call("capture", action: ledger.step("cap-1"))
+        }
+        let parent = WorkflowDefinition("order") {
+            StepDefinition.call("reserve", action: ledger.step())
+            StepDefinition.subWorkflow("pay", type: "payment", input: { context in ["order": .string(context.workflowID)] })
+            StepDefinition.call("ship", action: ledger.step())
+        }
+        let engine = try WorkflowEngine(definitions: [parent, child], store: InMemoryWorkflowStore(), clock: ManualWorkflowClock())
+        let final = try await withRunningEngine(engine) { engine in
+            try await engine.start(type: "order", id: "o-1")
+            return try await engine.waitForCompletion(id: "o-1")
+        }
+        #expect(final.status == .completed)
+        #expect(final.outputs["pay"] == ["authorize": "auth-1", "capture": "cap-1"])
+        let childSnapshot = try await engine.snapshot(id: "o-1/pay")
+        #expect(childSnapshot.type == "payment")
+        #expect(childSnapshot.input == ["order": "o-1"])
+        #expect(ledger.all.map(\.key) == ["o-1/reserve", "o-1/pay/authorize", "o-1/pay/capture", "o-1/ship"])
+    }
+
+    @Test("a child that compensates fails the parent step, and the parent compensates too")
+    func childFails() async throws {
+        let ledger = StepLedger()
+        let child = WorkflowDefinition("payment", configuration: .defaults { $0.retry = .none }) {
+            StepDefinition.call("authorize", action: ledger.step(), compensate: ledger.step())
+            StepDefinition.call("capture", action: ledger.failing(.failedPrecondition))
+        }
+        let parent = WorkflowDefinition("order", configuration: .defaults { $0.retry = .none }) {
+            StepDefinition.call("reserve", action: ledger.step(), compensate: ledger.step())
+            StepDefinition.subWorkflow("pay", type: "payment")
+        }
+        let engine = try WorkflowEngine(definitions: [parent, child], store: InMemoryWorkflowStore(), clock: ManualWorkflowClock())
+        let final = try await withRunningEngine(engine) { engine in
+            try await engine.start(type: "order", id: "o-1")
+            return try await engine.waitForCompletion(id: "o-1")
+        }
+        #expect(final.status == .compensated)
+        #expect(final.step("pay")?.error?.code == .aborted)
+        #expect(ledger.names == ["reserve", "authorize", "capture", "undo:authorize", "undo:reserve"])
+    }
+}

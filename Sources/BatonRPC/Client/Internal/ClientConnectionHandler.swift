@@ -13,6 +13,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
     private var output = ByteBuffer()
     private var inRead = false
     private var flushScheduled = false
+    private var flushing = false
     private(set) var isUsable = true
     private let authority: String
     private let onClose: @Sendable () -> Void
@@ -84,7 +85,10 @@ final class ClientConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
     }
 
     func flush() {
-        guard let context, let session else { return }
+        // nghttp2 callbacks run inside session.send and may ask for a flush: never re-enter.
+        guard !flushing, let context, let session else { return }
+        flushing = true
+        defer { flushing = false }
         do {
             try session.send(into: &output)
         } catch {
@@ -179,12 +183,17 @@ final class ClientConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
     }
 
     func http2StreamClosed(streamID: Int32, errorCode: UInt32) {
-        streams.removeValue(forKey: streamID)?.closed(errorCode: errorCode)
+        guard let stream = streams.removeValue(forKey: streamID) else { return }
+        session?.consumeConnection(count: stream.deferredCredit)
+        stream.deferredCredit = 0
+        stream.closed(errorCode: errorCode)
     }
 
     func http2ReadData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer) -> HTTP2DataChunk? {
         streams[streamID]?.read(into: buffer)
     }
+
+    func http2SentEndStream(streamID: Int32) {}
 
     func http2GoAway(lastStreamID: Int32, errorCode: UInt32) {
         isUsable = false

@@ -26,6 +26,10 @@ final class ClientStream: MessageSink, @unchecked Sendable {
     var grpcStatus: [UInt8]?
     var grpcMessage: [UInt8]?
     var receivedMetadata = Metadata()
+    /// Bytes of complete messages the caller has not taken yet, and the flow-control credit
+    /// held back while that is high (same policy as the server).
+    var queuedBytes = 0
+    var deferredCredit = 0
 
     /// Metadata shared with the caller's task.
     private struct Received {
@@ -51,7 +55,7 @@ final class ClientStream: MessageSink, @unchecked Sendable {
         weak var stream: ClientStream?
         func forward(_ count: Int) {
             guard let stream else { return }
-            stream.onLoop { stream.connection.consume(streamID: stream.id, count: count) }
+            stream.onLoop { stream.messageTaken(count) }
         }
     }
 
@@ -190,11 +194,29 @@ final class ClientStream: MessageSink, @unchecked Sendable {
         }
         deframer.append(bytes)
         do {
-            while let message = try deframer.next() { inbound.deliver(message) }
+            while let message = try deframer.next() {
+                queuedBytes += message.readableBytes + 5
+                inbound.deliver(message)
+            }
         } catch {
             connection.consume(streamID: id, count: bytes.count)
             connection.session?.submitReset(streamID: id, errorCode: UInt32(NGHTTP2_CANCEL.rawValue))
             complete(.failure(error))
+            return
+        }
+        if queuedBytes <= ServerStream.highWatermark {
+            connection.consume(streamID: id, count: bytes.count)
+        } else {
+            deferredCredit += bytes.count
+        }
+    }
+
+    /// The caller took a message of `count` bytes.
+    func messageTaken(_ count: Int) {
+        queuedBytes -= count
+        if deferredCredit > 0, queuedBytes <= ServerStream.highWatermark {
+            connection.consume(streamID: id, count: deferredCredit)
+            deferredCredit = 0
         }
     }
 

@@ -11,7 +11,8 @@ final class ConnectionTracker: Sendable {
     private struct State {
         var connections: [ObjectIdentifier: Entry] = [:]
         var activeCalls = 0
-        var idleWaiters: [CheckedContinuation<Void, Never>] = []
+        var idleWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter = 0
         var draining = false
     }
 
@@ -49,7 +50,7 @@ final class ConnectionTracker: Sendable {
 
     private func takeWaitersIfIdle(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
         guard state.activeCalls == 0, state.connections.isEmpty else { return [] }
-        let waiters = state.idleWaiters
+        let waiters = Array(state.idleWaiters.values)
         state.idleWaiters.removeAll()
         return waiters
     }
@@ -73,15 +74,23 @@ final class ConnectionTracker: Sendable {
         }
     }
 
-    /// Returns when no connection and no call is left.
+    /// Returns when no connection and no call is left, or when the task is cancelled.
     func waitUntilIdle() async {
-        await withCheckedContinuation { continuation in
-            let idle = state.withLock { state -> Bool in
-                if state.activeCalls == 0, state.connections.isEmpty { return true }
-                state.idleWaiters.append(continuation)
-                return false
+        let id = state.withLock { state -> Int in
+            defer { state.nextWaiter += 1 }
+            return state.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLock { state -> Bool in
+                    if Task.isCancelled || (state.activeCalls == 0 && state.connections.isEmpty) { return true }
+                    state.idleWaiters[id] = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
             }
-            if idle { continuation.resume() }
+        } onCancel: {
+            state.withLock { $0.idleWaiters.removeValue(forKey: id) }?.resume()
         }
     }
 }

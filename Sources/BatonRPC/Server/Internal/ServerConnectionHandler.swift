@@ -27,6 +27,9 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
     private var idleTimer: Scheduled<Void>?
     private var peer = ""
     private var draining = false
+    private var flushing = false
+    /// Set when the connection must close once what is queued (GOAWAY) has been written.
+    private var closeAfterFlush = false
 
     init(configuration: RPCServer.Configuration, router: RPCRouter, tracker: ConnectionTracker, eventLoop: any EventLoop, logger: Logger) {
         self.configuration = configuration
@@ -119,7 +122,10 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
     }
 
     func flush() {
-        guard let context, let session else { return }
+        // nghttp2 callbacks run inside session.send and may ask for a flush: never re-enter.
+        guard !flushing, let context, let session else { return }
+        flushing = true
+        defer { flushing = false }
         guard context.channel.isWritable || output.readableBytes == 0 else { return }
         do {
             try session.send(into: &output)
@@ -134,7 +140,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
             output = context.channel.allocator.buffer(capacity: 16 * 1024)
             context.writeAndFlush(wrapOutboundOut(chunk), promise: nil)
         }
-        if !session.isAlive {
+        if !session.isAlive || closeAfterFlush {
             context.close(promise: nil)
         }
     }
@@ -144,7 +150,21 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
     func callEnded() {
         activeCalls -= 1
         tracker.callEnded()
-        if activeCalls == 0 { armIdleTimer() }
+        guard activeCalls == 0 else { return }
+        if draining {
+            closeWhenFlushed()
+        } else {
+            armIdleTimer()
+        }
+    }
+
+    /// Sends what is pending (the last trailers, GOAWAY) and closes the connection.
+    private func closeWhenFlushed() {
+        guard let context else { return }
+        context.eventLoop.execute {
+            self.flush()
+            self.context?.close(promise: nil)
+        }
     }
 
     private func armIdleTimer() {
@@ -163,11 +183,13 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
     /// once they have.
     func drain() {
         guard !draining else { return }
+        logger.debug("draining connection", metadata: ["peer": "\(peer)", "calls": "\(activeCalls)"])
         draining = true
         session?.submitGoAway(errorCode: UInt32(NGHTTP2_NO_ERROR.rawValue))
         flush()
-        if activeCalls == 0, streams.isEmpty {
-            context?.close(promise: nil)
+        // Streams whose headers never completed are not calls: they do not hold shutdown up.
+        if activeCalls == 0 {
+            closeWhenFlushed()
         }
     }
 
@@ -184,11 +206,12 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
     /// is closed (protects against floods of bad streams).
     private func countAbuse() {
         abuseCount += 1
-        if abuseCount > configuration.maxErrorsPerConnection {
+        if abuseCount > configuration.maxErrorsPerConnection, !closeAfterFlush {
             logger.warning("closing connection from \(peer): more than \(configuration.maxErrorsPerConnection) protocol errors and resets")
             session?.submitGoAway(errorCode: UInt32(NGHTTP2_ENHANCE_YOUR_CALM.rawValue), debug: "too_many_errors")
-            flush()
-            context?.close(promise: nil)
+            // Called from inside nghttp2 callbacks: flush and close from the event loop.
+            closeAfterFlush = true
+            context?.eventLoop.execute { self.flush() }
         }
     }
 
@@ -243,6 +266,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
     }
 
     private func start(_ stream: ServerStream) {
+        stream.isCall = true
         activeCalls += 1
         tracker.callStarted()
         idleTimer?.cancel()
@@ -294,9 +318,9 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         let eventLoop = self.context!.eventLoop
         let inbound = InboundMessages { [weak self] count in
             if eventLoop.inEventLoop {
-                self?.consume(streamID: stream.id, count: count)
+                self?.messageTaken(streamID: stream.id, count: count)
             } else {
-                eventLoop.execute { self?.consume(streamID: stream.id, count: count) }
+                eventLoop.execute { self?.messageTaken(streamID: stream.id, count: count) }
             }
         }
         stream.inbound = inbound
@@ -311,14 +335,15 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         }
     }
 
-    private func consume(streamID: Int32, count: Int) {
-        guard let session else { return }
-        if streams[streamID] != nil {
-            session.consume(streamID: streamID, count: count)
-        } else {
-            session.consumeConnection(count: count)
+    /// The handler took a message of `count` bytes off the queue.
+    private func messageTaken(streamID: Int32, count: Int) {
+        guard let session, let stream = streams[streamID] else { return }
+        stream.queuedBytes -= count
+        if stream.deferredCredit > 0, stream.queuedBytes <= ServerStream.highWatermark {
+            session.consume(streamID: streamID, count: stream.deferredCredit)
+            stream.deferredCredit = 0
+            scheduleFlush()
         }
-        scheduleFlush()
     }
 
     private func reject(_ stream: ServerStream, _ error: RPCError) {
@@ -355,11 +380,21 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         stream.deframer.append(bytes)
         do {
             while let message = try stream.deframer.next() {
+                stream.queuedBytes += message.readableBytes + 5
                 inbound.deliver(message)
             }
         } catch {
             session?.consume(streamID: streamID, count: bytes.count)
             reject(stream, error)
+            return
+        }
+        // Flow control: credit is returned at once while the handler keeps up (a message may
+        // be larger than the stream window), and held back while it has unread messages
+        // queued, which stops the client instead of growing the queue.
+        if stream.queuedBytes <= ServerStream.highWatermark {
+            session?.consume(streamID: streamID, count: bytes.count)
+        } else {
+            stream.deferredCredit += bytes.count
         }
     }
 
@@ -370,19 +405,22 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
 
     func http2StreamClosed(streamID: Int32, errorCode: UInt32) {
         guard let stream = streams.removeValue(forKey: streamID) else { return }
+        session?.consumeConnection(count: stream.deferredCredit)
+        stream.deferredCredit = 0
         if errorCode != 0, !stream.finished { countAbuse() }
-        if !stream.finished, stream.context == nil {
-            // Closed before its headers completed: nothing was started.
-            stream.finished = true
-        }
         stream.streamClosed(errorCode: errorCode)
-        if draining, streams.isEmpty, activeCalls == 0 {
-            scheduleFlush()
-        }
     }
 
     func http2ReadData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer) -> HTTP2DataChunk? {
         streams[streamID]?.read(into: buffer)
+    }
+
+    /// After the status, a client that is still sending gets RST_STREAM(NO_ERROR), so it stops
+    /// sending a request nobody will read.
+    func http2SentEndStream(streamID: Int32) {
+        guard let stream = streams[streamID], !stream.remoteClosed else { return }
+        session?.submitReset(streamID: streamID, errorCode: UInt32(NGHTTP2_NO_ERROR.rawValue))
+        scheduleFlush()
     }
 
     func http2GoAway(lastStreamID: Int32, errorCode: UInt32) {}

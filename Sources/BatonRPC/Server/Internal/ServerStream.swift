@@ -22,9 +22,15 @@ final class ServerStream: MessageSink, @unchecked Sendable {
     var deframer: MessageDeframer
     var inbound: InboundMessages?
     var remoteClosed = false
+    /// Bytes of complete messages the handler has not taken yet.
+    var queuedBytes = 0
+    /// Flow-control credit held back while `queuedBytes` is high.
+    var deferredCredit = 0
 
     // Response.
     var context: ServerContext?
+    /// Headers completed and the call counts as active (until `finished`).
+    var isCall = false
     var task: Task<Void, Never>?
     var outbound = ByteBuffer()
     var headersSent = false
@@ -172,6 +178,10 @@ final class ServerStream: MessageSink, @unchecked Sendable {
     /// nghttp2 closed the stream (after our END_STREAM, or a reset by either side).
     func streamClosed(errorCode: UInt32) {
         closed = true
+        if !finished, !isCall {
+            // Closed before its headers completed: no call was started.
+            finished = true
+        }
         if !finished {
             let error = RPCError(code: .cancelled, message: "the client cancelled the call (HTTP/2 error \(errorCode))")
             finished = true
