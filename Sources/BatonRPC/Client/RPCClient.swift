@@ -214,10 +214,9 @@ public final class RPCClient: Sendable {
 
     private func makeConnection() -> EventLoopFuture<Connection> {
         let authority = "\(host):\(port)"
-        let timeout = configuration.connectTimeout
-        let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+        let timeout = TimeAmount(configuration.connectTimeout)
         return ClientBootstrap(group: group)
-            .connectTimeout(.nanoseconds(nanoseconds))
+            .connectTimeout(timeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { [weak self] channel in
                 channel.eventLoop.makeCompletedFuture { [weak self] in

@@ -354,10 +354,10 @@ public final class WorkflowEngine: Service {
             do {
                 return try await withCheckedThrowingContinuation { continuation in
                     if !mailbox.post(.init(command: command, reply: continuation)) {
-                        continuation.resume(throwing: WorkflowError(code: .illegalTransition, message: "workflow '\(id)' is no longer driven"))
+                        continuation.resume(throwing: NotDriven())
                     }
                 }
-            } catch let error as WorkflowError where error.message.hasSuffix("is no longer driven") {
+            } catch is NotDriven {
                 // Fall through to the durable state: the instance may just have finished.
             }
         }
@@ -379,3 +379,6 @@ extension WorkflowEngine: ChildWorkflows {
         return try await waitForCompletion(id: id)
     }
 }
+
+/// The driver went away between looking up its mailbox and posting to it.
+private struct NotDriven: Error {}

@@ -5,7 +5,7 @@ import Synchronization
 public final class InMemoryWorkflowEventBus: WorkflowEventBus {
     private struct State {
         var nextID = 0
-        var subscribers: [Int: (filter: String?, continuation: AsyncStream<WorkflowEvent>.Continuation)] = [:]
+        var subscribers: [Int: (filter: String?, untilFinal: Bool, continuation: AsyncStream<WorkflowEvent>.Continuation)] = [:]
     }
 
     private let state = Mutex(State())
@@ -17,17 +17,30 @@ public final class InMemoryWorkflowEventBus: WorkflowEventBus {
 
     public func publish(_ event: WorkflowEvent) async {
         let targets = state.withLock { s in
-            s.subscribers.values.filter { $0.filter == nil || $0.filter == event.workflowID }.map(\.continuation)
+            s.subscribers.values.filter { $0.filter == nil || $0.filter == event.workflowID }
         }
-        for continuation in targets { continuation.yield(event) }
+        for target in targets {
+            target.continuation.yield(event)
+            if target.untilFinal && event.isFinal { target.continuation.finish() }
+        }
+    }
+
+    /// The events of one workflow from now on; the stream ends after the event that finishes it
+    /// (WatchWorkflow). Subscribe before reading the current state to miss nothing.
+    public func watch(workflowID: String) -> AsyncStream<WorkflowEvent> {
+        subscribe(workflowID: workflowID, untilFinal: true)
     }
 
     /// A stream of every event published from now on (or only `workflowID`'s).
     public func subscribe(workflowID: String? = nil) -> AsyncStream<WorkflowEvent> {
+        subscribe(workflowID: workflowID, untilFinal: false)
+    }
+
+    private func subscribe(workflowID: String?, untilFinal: Bool) -> AsyncStream<WorkflowEvent> {
         let (stream, continuation) = AsyncStream.makeStream(of: WorkflowEvent.self, bufferingPolicy: .bufferingNewest(bufferSize))
         let id = state.withLock { s in
             s.nextID += 1
-            s.subscribers[s.nextID] = (workflowID, continuation)
+            s.subscribers[s.nextID] = (workflowID, untilFinal, continuation)
             return s.nextID
         }
         continuation.onTermination = { [weak self] _ in

@@ -39,6 +39,15 @@ public struct WorkflowEvent: Sendable, Hashable, Codable {
         self.kind = kind
     }
 
+    /// Whether this event finishes its workflow (nothing follows it in the history).
+    public var isFinal: Bool {
+        switch kind {
+        case .completed, .failed, .compensated, .cancelled: return true
+        case .compensationStepFailed(_, _, _, let retryAt): return retryAt == nil
+        default: return false
+        }
+    }
+
     /// The lifecycle name used on the event stream (seed 002): `WorkflowStarted`, `StepCompleted`, …
     public var name: String {
         switch kind {

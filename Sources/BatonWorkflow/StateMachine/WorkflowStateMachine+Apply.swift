@@ -47,11 +47,8 @@ extension WorkflowStateMachine {
             }
         }
 
-        if s.isFinished, case .signalReceived = event.kind {
-            throw reject()
-        } else if s.isFinished {
-            throw reject()
-        }
+        // A finished instance accepts nothing more, not even a signal.
+        if s.isFinished { throw reject() }
 
         switch event.kind {
         case .created(let type, let version, let input, let correlationID, let deadline):

@@ -64,7 +64,7 @@ struct WorkflowEngineTests {
     func compensation() async throws {
         let ledger = StepLedger()
         let bus = InMemoryWorkflowEventBus()
-        let events = bus.subscribe(workflowID: "o-1")
+        let events = bus.watch(workflowID: "o-1")
         let definition = WorkflowDefinition("order", configuration: .defaults { $0.retry = .none }) {
             StepDefinition.call("reserve", action: ledger.step(), compensate: ledger.step())
             StepDefinition.call("charge", action: ledger.step(), compensate: ledger.step())
@@ -79,10 +79,9 @@ struct WorkflowEngineTests {
         #expect(ledger.names == ["reserve", "charge", "ship", "undo:charge", "undo:reserve"])
         #expect(ledger.all.filter(\.isCompensation).map(\.key) == ["o-1/charge/compensate", "o-1/reserve/compensate"])
         var names: [String] = []
-        for await event in events {
-            names.append(event.name)
-            if event.name == "WorkflowCompensated" { break }
-        }
+        for await event in events { names.append(event.name) }  // ends with the final event
+        #expect(names.last == "WorkflowCompensated")
+        #expect(bus.subscriberCount == 0)
         #expect(names.contains("StepFailed"))
         #expect(names.contains("CompensationStarted"))
         #expect(names.first == "WorkflowCreated")

@@ -120,8 +120,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         headers.add("user-agent", "baton-rpc/1")
         if let timeout = options.timeout {
             headers.add("grpc-timeout", Timeout.encode(timeout))
-            let nanoseconds = max(0, timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
-            stream.deadline = context?.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) { [weak stream] in
+            stream.deadline = context?.eventLoop.scheduleTask(in: TimeAmount(timeout)) { [weak stream] in
                 stream?.cancel(RPCError(code: .deadlineExceeded, message: "the deadline of \(timeout) expired before \(stream?.method.path ?? "the call") finished"))
             }
         }
@@ -140,7 +139,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
     }
 
     func consume(streamID: Int32, count: Int) {
-        guard let session, streamID > 0 else { return }
+        guard let session, streamID > 0, count > 0 else { return }
         if streams[streamID] != nil {
             session.consume(streamID: streamID, count: count)
         } else {
@@ -184,8 +183,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
 
     func http2StreamClosed(streamID: Int32, errorCode: UInt32) {
         guard let stream = streams.removeValue(forKey: streamID) else { return }
-        session?.consumeConnection(count: stream.deferredCredit)
-        stream.deferredCredit = 0
+        session?.consumeConnection(count: stream.credit.releaseAll())
         stream.closed(errorCode: errorCode)
     }
 

@@ -14,11 +14,10 @@ final class ClientStream: MessageSink, @unchecked Sendable {
 
     // Loop-bound.
     var deframer: MessageDeframer
-    var outbound = ByteBuffer()
+    var outbound = OutboundBuffer()
     var halfClosed = false
     var dataEnded = false
     var finished = false
-    var writeWaiters: [CheckedContinuation<Void, any Error>] = []
     var deadline: Scheduled<Void>?
     var headerBlocks = 0
     var httpStatus: [UInt8] = []
@@ -26,10 +25,7 @@ final class ClientStream: MessageSink, @unchecked Sendable {
     var grpcStatus: [UInt8]?
     var grpcMessage: [UInt8]?
     var receivedMetadata = Metadata()
-    /// Bytes of complete messages the caller has not taken yet, and the flow-control credit
-    /// held back while that is high (same policy as the server).
-    var queuedBytes = 0
-    var deferredCredit = 0
+    var credit = InboundCredit()
 
     /// Metadata shared with the caller's task.
     private struct Received {
@@ -115,27 +111,14 @@ final class ClientStream: MessageSink, @unchecked Sendable {
             continuation.resume(throwing: RPCError(code: .cancelled, message: halfClosed ? "the request stream is already finished" : "the call has already ended"))
             return
         }
-        outbound.writeGRPCMessage(message)
+        outbound.append(message, continuation)
         if id > 0 { connection.session?.resumeData(streamID: id) }
         connection.scheduleFlush()
-        if outbound.readableBytes < ServerStream.highWatermark {
-            continuation.resume()
-        } else {
-            writeWaiters.append(continuation)
-        }
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) -> HTTP2DataChunk? {
-        let count = min(buffer.count, outbound.readableBytes)
-        if count > 0 {
-            outbound.readWithUnsafeReadableBytes { source in
-                buffer.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: count)
-                return count
-            }
-            if outbound.readableBytes == 0 { outbound.clear() }
-            if outbound.readableBytes < ServerStream.highWatermark / 2 { resumeWriters(nil) }
-        }
-        if outbound.readableBytes == 0, halfClosed {
+        let count = outbound.read(into: buffer)
+        if outbound.isEmpty, halfClosed {
             dataEnded = true
             return HTTP2DataChunk(count: count, end: .endStream)
         }
@@ -193,9 +176,10 @@ final class ClientStream: MessageSink, @unchecked Sendable {
             return
         }
         deframer.append(bytes)
+        var messageBytes = 0
         do {
             while let message = try deframer.next() {
-                queuedBytes += message.readableBytes + 5
+                messageBytes += message.readableBytes + 5
                 inbound.deliver(message)
             }
         } catch {
@@ -204,20 +188,12 @@ final class ClientStream: MessageSink, @unchecked Sendable {
             complete(.failure(error))
             return
         }
-        if queuedBytes <= ServerStream.highWatermark {
-            connection.consume(streamID: id, count: bytes.count)
-        } else {
-            deferredCredit += bytes.count
-        }
+        connection.consume(streamID: id, count: credit.received(dataBytes: bytes.count, messageBytes: messageBytes))
     }
 
     /// The caller took a message of `count` bytes.
     func messageTaken(_ count: Int) {
-        queuedBytes -= count
-        if deferredCredit > 0, queuedBytes <= ServerStream.highWatermark {
-            connection.consume(streamID: id, count: deferredCredit)
-            deferredCredit = 0
-        }
+        connection.consume(streamID: id, count: credit.taken(messageBytes: count))
     }
 
     private func finishWithStatus() {
@@ -266,18 +242,10 @@ final class ClientStream: MessageSink, @unchecked Sendable {
             if let failure { waiter.resume(throwing: failure) } else { waiter.resume(returning: Metadata()) }
         }
         inbound.finish(result)
-        resumeWriters(failure ?? RPCError(code: .cancelled, message: "the call has ended"))
+        outbound.discard(failingWritersWith: failure ?? RPCError(code: .cancelled, message: "the call has ended"))
         connection.streamFinished(self)
     }
 
-    private func resumeWriters(_ error: RPCError?) {
-        guard !writeWaiters.isEmpty else { return }
-        let waiters = writeWaiters
-        writeWaiters.removeAll()
-        for waiter in waiters {
-            if let error { waiter.resume(throwing: error) } else { waiter.resume() }
-        }
-    }
 
     static func code(forHTTPStatus status: String) -> RPCError.Code {
         switch status {

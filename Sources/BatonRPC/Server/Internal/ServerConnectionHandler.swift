@@ -60,7 +60,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         tracker.add(self, eventLoop: context.eventLoop)
         flush()
         let handshake = configuration.handshakeTimeout
-        context.eventLoop.scheduleTask(in: .nanoseconds(Int64(handshake.components.seconds * 1_000_000_000 + handshake.components.attoseconds / 1_000_000_000))) { [weak self] in
+        context.eventLoop.scheduleTask(in: TimeAmount(handshake)) { [weak self] in
             guard let self, !self.receivedFrames else { return }
             self.logger.debug("closing connection from \(self.peer): no HTTP/2 preface within the handshake timeout")
             self.context?.close(promise: nil)
@@ -171,7 +171,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         idleTimer?.cancel()
         guard let context else { return }
         let idle = configuration.idleTimeout
-        idleTimer = context.eventLoop.scheduleTask(in: .nanoseconds(Int64(idle.components.seconds * 1_000_000_000 + idle.components.attoseconds / 1_000_000_000))) { [weak self] in
+        idleTimer = context.eventLoop.scheduleTask(in: TimeAmount(idle)) { [weak self] in
             guard let self, self.activeCalls == 0 else { return }
             self.session?.submitGoAway(errorCode: UInt32(NGHTTP2_NO_ERROR.rawValue), debug: "idle")
             self.flush()
@@ -301,8 +301,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
                 return reject(stream, RPCError(code: .invalidArgument, message: "malformed grpc-timeout '\(String(decoding: timeoutValue, as: UTF8.self))'"))
             }
             deadline = .now + timeout
-            let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-            stream.deadline = context?.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) { [weak stream] in
+            stream.deadline = context?.eventLoop.scheduleTask(in: TimeAmount(timeout)) { [weak stream] in
                 stream?.fail(RPCError(code: .deadlineExceeded, message: "the deadline of \(timeout) expired"))
             }
         }
@@ -316,11 +315,13 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         let context = ServerContext(method: method.descriptor, requestMetadata: stream.metadata, deadline: deadline, peer: peer)
         stream.context = context
         let eventLoop = self.context!.eventLoop
+        let streamID = stream.id
         let inbound = InboundMessages { [weak self] count in
+            guard let self else { return }
             if eventLoop.inEventLoop {
-                self?.messageTaken(streamID: stream.id, count: count)
+                self.messageTaken(streamID: streamID, count: count)
             } else {
-                eventLoop.execute { self?.messageTaken(streamID: stream.id, count: count) }
+                eventLoop.execute { self.messageTaken(streamID: streamID, count: count) }
             }
         }
         stream.inbound = inbound
@@ -338,10 +339,9 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
     /// The handler took a message of `count` bytes off the queue.
     private func messageTaken(streamID: Int32, count: Int) {
         guard let session, let stream = streams[streamID] else { return }
-        stream.queuedBytes -= count
-        if stream.deferredCredit > 0, stream.queuedBytes <= ServerStream.highWatermark {
-            session.consume(streamID: streamID, count: stream.deferredCredit)
-            stream.deferredCredit = 0
+        let credit = stream.credit.taken(messageBytes: count)
+        if credit > 0 {
+            session.consume(streamID: streamID, count: credit)
             scheduleFlush()
         }
     }
@@ -378,9 +378,10 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
             return
         }
         stream.deframer.append(bytes)
+        var messageBytes = 0
         do {
             while let message = try stream.deframer.next() {
-                stream.queuedBytes += message.readableBytes + 5
+                messageBytes += message.readableBytes + 5
                 inbound.deliver(message)
             }
         } catch {
@@ -388,14 +389,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
             reject(stream, error)
             return
         }
-        // Flow control: credit is returned at once while the handler keeps up (a message may
-        // be larger than the stream window), and held back while it has unread messages
-        // queued, which stops the client instead of growing the queue.
-        if stream.queuedBytes <= ServerStream.highWatermark {
-            session?.consume(streamID: streamID, count: bytes.count)
-        } else {
-            stream.deferredCredit += bytes.count
-        }
+        session?.consume(streamID: streamID, count: stream.credit.received(dataBytes: bytes.count, messageBytes: messageBytes))
     }
 
     func http2DataEndStream(streamID: Int32) {
@@ -405,8 +399,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
 
     func http2StreamClosed(streamID: Int32, errorCode: UInt32) {
         guard let stream = streams.removeValue(forKey: streamID) else { return }
-        session?.consumeConnection(count: stream.deferredCredit)
-        stream.deferredCredit = 0
+        session?.consumeConnection(count: stream.credit.releaseAll())
         if errorCode != 0, !stream.finished { countAbuse() }
         stream.streamClosed(errorCode: errorCode)
     }

@@ -22,27 +22,21 @@ final class ServerStream: MessageSink, @unchecked Sendable {
     var deframer: MessageDeframer
     var inbound: InboundMessages?
     var remoteClosed = false
-    /// Bytes of complete messages the handler has not taken yet.
-    var queuedBytes = 0
-    /// Flow-control credit held back while `queuedBytes` is high.
-    var deferredCredit = 0
+    var credit = InboundCredit()
 
     // Response.
     var context: ServerContext?
     /// Headers completed and the call counts as active (until `finished`).
     var isCall = false
     var task: Task<Void, Never>?
-    var outbound = ByteBuffer()
+    var outbound = OutboundBuffer()
     var headersSent = false
     var pendingTrailers: HeaderBlock?
     /// The status is decided: nothing more is written.
     var finished = false
     /// nghttp2 has closed the stream.
     var closed = false
-    var writeWaiters: [CheckedContinuation<Void, any Error>] = []
     var deadline: Scheduled<Void>?
-
-    static let highWatermark = 256 * 1024
 
     init(id: Int32, connection: ServerConnectionHandler, eventLoop: any EventLoop, maxMessageSize: Int) {
         self.id = id
@@ -88,18 +82,13 @@ final class ServerStream: MessageSink, @unchecked Sendable {
             continuation.resume(throwing: RPCError(code: .cancelled, message: "the call has already ended"))
             return
         }
-        outbound.writeGRPCMessage(message)
+        outbound.append(message, continuation)
         if !headersSent {
             sendHeaders()
         } else {
             connection.session?.resumeData(streamID: id)
         }
         connection.scheduleFlush()
-        if outbound.readableBytes < Self.highWatermark {
-            continuation.resume()
-        } else {
-            writeWaiters.append(continuation)
-        }
     }
 
     private func sendHeaders() {
@@ -145,7 +134,7 @@ final class ServerStream: MessageSink, @unchecked Sendable {
             _ = connection.session?.submitResponse(streamID: id, headers: trailers, endStream: true)
         }
         inbound?.finish(.failure(error ?? RPCError(code: .cancelled, message: "the call has ended")))
-        resumeWriters(throwing: RPCError(code: .cancelled, message: "the call has ended"))
+        outbound.resumeWriters(throwing: RPCError(code: .cancelled, message: "the call has ended"))
         connection.scheduleFlush()
     }
 
@@ -158,16 +147,8 @@ final class ServerStream: MessageSink, @unchecked Sendable {
 
     /// nghttp2 asks for response DATA.
     func read(into buffer: UnsafeMutableRawBufferPointer) -> HTTP2DataChunk? {
-        let count = min(buffer.count, outbound.readableBytes)
-        if count > 0 {
-            outbound.readWithUnsafeReadableBytes { source in
-                buffer.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: count)
-                return count
-            }
-            if outbound.readableBytes == 0 { outbound.clear() }
-            if outbound.readableBytes < Self.highWatermark / 2 { resumeWriters(throwing: nil) }
-        }
-        if outbound.readableBytes == 0, let trailers = pendingTrailers {
+        let count = outbound.read(into: buffer)
+        if outbound.isEmpty, let trailers = pendingTrailers {
             pendingTrailers = nil
             connection.session?.submitTrailers(streamID: id, headers: trailers)
             return HTTP2DataChunk(count: count, end: .trailers)
@@ -189,19 +170,10 @@ final class ServerStream: MessageSink, @unchecked Sendable {
             connection.callEnded()
             task?.cancel()
             inbound?.finish(.failure(error))
-            resumeWriters(throwing: error)
+            outbound.discard(failingWritersWith: error)
         } else {
-            resumeWriters(throwing: RPCError(code: .cancelled, message: "the call has ended"))
+            outbound.discard(failingWritersWith: RPCError(code: .cancelled, message: "the call has ended"))
         }
-        outbound.clear()
     }
 
-    private func resumeWriters(throwing error: RPCError?) {
-        guard !writeWaiters.isEmpty else { return }
-        let waiters = writeWaiters
-        writeWaiters.removeAll()
-        for waiter in waiters {
-            if let error { waiter.resume(throwing: error) } else { waiter.resume() }
-        }
-    }
 }
