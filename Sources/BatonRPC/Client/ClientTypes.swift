@@ -1,5 +1,3 @@
-public import BatonProtobuf
-
 /// Per-call options of ``RPCClient``.
 public struct CallOptions: Sendable {
     /// The call's deadline, sent as `grpc-timeout`; the client also gives up with

@@ -136,8 +136,6 @@ final class HTTP2Session {
         nghttp2_session_want_read(session) != 0 || nghttp2_session_want_write(session) != 0
     }
 
-    var wantsWrite: Bool { nghttp2_session_want_write(session) != 0 }
-
     /// Submits response headers (server) with a data provider, or a headers-only response
     /// that ends the stream when `endStream` is true.
     func submitResponse(streamID: Int32, headers: HeaderBlock, endStream: Bool) -> Int32 {
@@ -178,10 +176,6 @@ final class HTTP2Session {
         }
     }
 
-    func submitPing() {
-        nghttp2_submit_ping(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nil)
-    }
-
     /// Tells nghttp2 that more DATA is ready for a deferred stream.
     func resumeData(streamID: Int32) {
         nghttp2_session_resume_data(session, streamID)
@@ -198,9 +192,6 @@ final class HTTP2Session {
         guard count > 0 else { return }
         nghttp2_session_consume_connection(session, count)
     }
-
-    /// The number of streams the peer has open with us.
-    var lastProcessedStreamID: Int32 { nghttp2_session_get_last_proc_stream_id(session) }
 
     // MARK: Callback entry points (called from HTTP2Callbacks)
 

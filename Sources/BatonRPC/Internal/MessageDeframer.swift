@@ -1,3 +1,4 @@
+import BatonProtobuf
 import NIOCore
 
 /// Splits a gRPC stream's DATA payload into length-prefixed messages (1 byte compressed
@@ -59,5 +60,3 @@ extension ByteBuffer {
         }
     }
 }
-
-import BatonProtobuf

@@ -134,10 +134,6 @@ final class ClientConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         scheduleFlush()
     }
 
-    func streamFinished(_ stream: ClientStream) {
-        // The stream entry stays until nghttp2 closes it, so late frames still find it.
-    }
-
     func consume(streamID: Int32, count: Int) {
         guard let session, streamID > 0, count > 0 else { return }
         if streams[streamID] != nil {

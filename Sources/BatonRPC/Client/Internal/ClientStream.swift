@@ -243,7 +243,6 @@ final class ClientStream: MessageSink, @unchecked Sendable {
         }
         inbound.finish(result)
         outbound.discard(failingWritersWith: failure ?? RPCError(code: .cancelled, message: "the call has ended"))
-        connection.streamFinished(self)
     }
 
 
