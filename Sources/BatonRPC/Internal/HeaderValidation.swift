@@ -1,18 +1,36 @@
-/// Header names handled by the transport rather than surfaced as metadata.
-enum ReservedHeaders {
-    static func isReserved(_ name: some Collection<UInt8>) -> Bool {
-        guard let first = name.first else { return true }
-        if first == UInt8(ascii: ":") { return true }
-        let text = String(decoding: name, as: UTF8.self)
-        switch text {
-        case "content-type", "te", "grpc-timeout", "grpc-encoding", "grpc-accept-encoding",
-             "grpc-status", "grpc-message", "grpc-status-details-bin", "content-length":
-            return true
-        default:
-            return false
-        }
-    }
+import Glibc
 
+/// The header fields the transport handles itself; everything else is metadata.
+enum HeaderField: Equatable {
+    case method, path, status, contentType, grpcTimeout, grpcEncoding, grpcStatus, grpcMessage
+    /// Handled by HTTP/2 or gRPC and never surfaced as metadata.
+    case reserved
+    /// Custom metadata.
+    case metadata
+
+    private static let known: [(StaticString, HeaderField)] = [
+        (":method", .method), (":path", .path), (":status", .status),
+        ("content-type", .contentType), ("grpc-timeout", .grpcTimeout),
+        ("grpc-encoding", .grpcEncoding), ("grpc-status", .grpcStatus), ("grpc-message", .grpcMessage),
+        ("te", .reserved), ("grpc-accept-encoding", .reserved), ("grpc-status-details-bin", .reserved),
+        ("content-length", .reserved),
+    ]
+
+    /// Classifies a received header name by its bytes (no String is built: this runs for
+    /// every header of every call).
+    init(_ name: UnsafeRawBufferPointer) {
+        for (text, field) in Self.known where text.utf8CodeUnitCount == name.count {
+            if memcmp(text.utf8Start, name.baseAddress!, name.count) == 0 {
+                self = field
+                return
+            }
+        }
+        self = name.first == UInt8(ascii: ":") || name.isEmpty ? .reserved : .metadata
+    }
+}
+
+/// Metadata as received in headers.
+enum ReceivedMetadata {
     /// Decodes one metadata entry as received; `-bin` values are base64.
     static func metadataValue(name: String, value: UnsafeRawBufferPointer) -> Metadata.Value? {
         if name.hasSuffix("-bin") {

@@ -126,15 +126,15 @@ final class ClientStream: MessageSink, @unchecked Sendable {
     }
 
     func header(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
-        switch String(decoding: name, as: UTF8.self) {
-        case ":status": httpStatus = Array(value)
-        case "content-type": contentType = Array(value)
-        case "grpc-status": grpcStatus = Array(value)
-        case "grpc-message": grpcMessage = Array(value)
-        default:
-            guard !ReservedHeaders.isReserved(name) else { return }
+        switch HeaderField(name) {
+        case .status: httpStatus = Array(value)
+        case .contentType: contentType = Array(value)
+        case .grpcStatus: grpcStatus = Array(value)
+        case .grpcMessage: grpcMessage = Array(value)
+        case .method, .path, .grpcTimeout, .grpcEncoding, .reserved: break
+        case .metadata:
             let key = String(decoding: name, as: UTF8.self)
-            if let metadataValue = ReservedHeaders.metadataValue(name: key, value: value) {
+            if let metadataValue = ReceivedMetadata.metadataValue(name: key, value: value) {
                 receivedMetadata.append(key, metadataValue)
             }
         }

@@ -239,16 +239,16 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
             return true
         }
         guard stream.headerError == nil else { return true }
-        switch String(decoding: name, as: UTF8.self) {
-        case ":method": stream.method = Array(value)
-        case ":path": stream.path = Array(value)
-        case "content-type": stream.contentType = Array(value)
-        case "grpc-timeout": stream.timeout = Array(value)
-        case "grpc-encoding": stream.encoding = Array(value)
-        default:
-            guard !ReservedHeaders.isReserved(name) else { return true }
+        switch HeaderField(name) {
+        case .method: stream.method = Array(value)
+        case .path: stream.path = Array(value)
+        case .contentType: stream.contentType = Array(value)
+        case .grpcTimeout: stream.timeout = Array(value)
+        case .grpcEncoding: stream.encoding = Array(value)
+        case .status, .grpcStatus, .grpcMessage, .reserved: break
+        case .metadata:
             let key = String(decoding: name, as: UTF8.self)
-            guard let metadataValue = ReservedHeaders.metadataValue(name: key, value: value) else {
+            guard let metadataValue = ReceivedMetadata.metadataValue(name: key, value: value) else {
                 stream.headerError = RPCError(code: .invalidArgument, message: "metadata '\(key)' is not valid base64")
                 return true
             }
