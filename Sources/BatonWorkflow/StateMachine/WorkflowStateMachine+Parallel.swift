@@ -41,6 +41,20 @@ extension WorkflowStateMachine {
         s.branchesInFlight.append(.init(step: branch, attempt: attempt, isCompensation: false))
     }
 
+    /// Removes the in-flight record of a branch attempt; an attempt that is not in flight is
+    /// rejected (a stale or duplicate result).
+    private func takeBranchInFlight(
+        _ branch: String,
+        attempt: Int,
+        in s: inout WorkflowSnapshot,
+        reject: (String) -> WorkflowError
+    ) throws(WorkflowError) {
+        guard let index = s.branchesInFlight.firstIndex(of: .init(step: branch, attempt: attempt, isCompensation: false)) else {
+            throw reject("no attempt \(attempt) of '\(branch)' in flight")
+        }
+        s.branchesInFlight.remove(at: index)
+    }
+
     func completeBranch(
         _ branch: String,
         attempt: Int,
@@ -50,10 +64,7 @@ extension WorkflowStateMachine {
         at now: WorkflowInstant,
         reject: (String) -> WorkflowError
     ) throws(WorkflowError) {
-        guard let index = s.branchesInFlight.firstIndex(of: .init(step: branch, attempt: attempt, isCompensation: false)) else {
-            throw reject("no attempt \(attempt) of '\(branch)' in flight")
-        }
-        s.branchesInFlight.remove(at: index)
+        try takeBranchInFlight(branch, attempt: attempt, in: &s, reject: reject)
         s.outputs[branch] = output
         s.updateStep(branch) {
             $0.status = .completed
@@ -74,10 +85,7 @@ extension WorkflowStateMachine {
         at now: WorkflowInstant,
         reject: (String) -> WorkflowError
     ) throws(WorkflowError) {
-        guard let index = s.branchesInFlight.firstIndex(of: .init(step: branch, attempt: attempt, isCompensation: false)) else {
-            throw reject("no attempt \(attempt) of '\(branch)' in flight")
-        }
-        s.branchesInFlight.remove(at: index)
+        try takeBranchInFlight(branch, attempt: attempt, in: &s, reject: reject)
         s.updateStep(branch) {
             $0.error = error
             if let retryAt {
