@@ -162,29 +162,25 @@ class BatonServerProcess:
             except subprocess.TimeoutExpired:
                 pass
 
+    def _read_log(self) -> bytes | None:
+        try:
+            self._log.flush()
+        except ValueError:
+            pass
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read()
+        except OSError:
+            return None
+
     def log_head(self, size: int = 3000) -> str:
         """The start of the log: for a crash, the Swift runtime's error and first frames."""
-        try:
-            self._log.flush()
-        except ValueError:
-            pass
-        try:
-            with open(self.log_path, "rb") as f:
-                return f.read(size).decode("utf-8", "replace")
-        except OSError:
-            return "<no log>"
+        data = self._read_log()
+        return "<no log>" if data is None else data[:size].decode("utf-8", "replace")
 
     def log_tail(self, size: int = 4000) -> str:
-        try:
-            self._log.flush()
-        except ValueError:
-            pass
-        try:
-            with open(self.log_path, "rb") as f:
-                data = f.read()
-            return data[-size:].decode("utf-8", "replace")
-        except OSError:
-            return "<no log>"
+        data = self._read_log()
+        return "<no log>" if data is None else data[-size:].decode("utf-8", "replace")
 
 
 def make_channel(address: str, ready_timeout: float = 10.0):

@@ -31,20 +31,7 @@ extension WorkflowStateMachine {
             return definition.steps[s.cursor]
         }
         func advance(to index: Int) {
-            s.cursor = index
-            s.retryAt = nil
-            s.waitUntil = nil
-            s.cursorStep = index < definition.steps.count ? definition.steps[index].name : nil
-            guard index < definition.steps.count else { return }
-            let step = definition.steps[index]
-            for name in [step.name] + step.branches.map(\.name) {
-                s.updateStep(name) { record in
-                    record.attempts = 0
-                    record.status = .pending
-                    record.error = nil
-                    record.retryAt = nil
-                }
-            }
+            moveCursor(to: index, in: &s)
         }
 
         // A finished instance accepts nothing more, not even a signal.

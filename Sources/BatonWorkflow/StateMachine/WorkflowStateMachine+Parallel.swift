@@ -131,21 +131,7 @@ extension WorkflowStateMachine {
             $0.status = .completed
             $0.finishedAt = now
         }
-        s.cursor += 1
-        s.retryAt = nil
-        s.waitUntil = nil
-        s.cursorStep = s.cursor < definition.steps.count ? definition.steps[s.cursor].name : nil
-        if s.cursor < definition.steps.count {
-            let next = definition.steps[s.cursor]
-            for name in [next.name] + next.branches.map(\.name) {
-                s.updateStep(name) { record in
-                    record.attempts = 0
-                    record.status = .pending
-                    record.error = nil
-                    record.retryAt = nil
-                }
-            }
-        }
+        moveCursor(to: s.cursor + 1, in: &s)
     }
 
     /// The next action for a parallel group that is the current step of a running workflow.
@@ -172,5 +158,27 @@ extension WorkflowStateMachine {
         var until = nextRetry
         if let deadline = s.deadline { until = min(until ?? deadline, deadline) }
         return .sleep(until: until)
+    }
+}
+
+extension WorkflowStateMachine {
+    /// Makes step `index` current (or none past the last step): clears pending retry and
+    /// wait times and resets that step and its branches to PENDING with no attempts (a
+    /// decision may loop back to a step that already ran).
+    func moveCursor(to index: Int, in s: inout WorkflowSnapshot) {
+        s.cursor = index
+        s.retryAt = nil
+        s.waitUntil = nil
+        s.cursorStep = index < definition.steps.count ? definition.steps[index].name : nil
+        guard index < definition.steps.count else { return }
+        let step = definition.steps[index]
+        for name in [step.name] + step.branches.map(\.name) {
+            s.updateStep(name) { record in
+                record.attempts = 0
+                record.status = .pending
+                record.error = nil
+                record.retryAt = nil
+            }
+        }
     }
 }
