@@ -14,6 +14,44 @@ let nio: [Target.Dependency] = [
     .product(name: "NIOPosix", package: "swift-nio"),
 ]
 
+/// An orchestrator package (issue 4): its library (Contracts/, DTOs/, Workflows/, Coordinators/,
+/// Listeners/, Errors/ under `Orchestrators/<Name>/Sources/<Name>`), its reusable contract suite,
+/// its in-memory adapter under `Adapters/<Name>InMemory`, and its tests.
+/// The orchestrator itself depends on the engine and logging only.
+func orchestrator(_ name: String) -> [Target] {
+    [
+        .target(
+            name: name,
+            dependencies: ["BatonWorkflow", .product(name: "Logging", package: "swift-log")],
+            path: "Orchestrators/\(name)/Sources/\(name)",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "\(name)ContractSuite",
+            dependencies: [.target(name: name), "BatonWorkflow", "BatonContractTesting"],
+            path: "Orchestrators/\(name)/Sources/\(name)ContractSuite",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "\(name)InMemory",
+            dependencies: [.target(name: name), "BatonWorkflow"],
+            path: "Adapters/\(name)InMemory",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "\(name)Tests",
+            dependencies: [
+                .target(name: name), .target(name: "\(name)ContractSuite"), .target(name: "\(name)InMemory"),
+                "BatonWorkflow", "BatonContractTesting",
+            ],
+            path: "Orchestrators/\(name)/Tests/\(name)Tests",
+            swiftSettings: swiftSettings
+        ),
+    ]
+}
+
+let orchestrators = ["OrderFulfillment", "IdentityOperations", "SupplyChainOperations"]
+
 let package = Package(
     name: "Baton",
     platforms: [.macOS(.v15)],
@@ -25,7 +63,14 @@ let package = Package(
         .executable(name: "baton-interop-client", targets: ["BatonInteropClient"]),
         .library(name: "BatonWorkflow", targets: ["BatonWorkflow"]),
         .library(name: "BatonWorkflowSQLite", targets: ["BatonWorkflowSQLite"]),
-    ],
+        .library(name: "BatonContractTesting", targets: ["BatonContractTesting"]),
+    ] + orchestrators.flatMap { name in
+        [
+            Product.library(name: name, targets: [name]),
+            Product.library(name: "\(name)ContractSuite", targets: ["\(name)ContractSuite"]),
+            Product.library(name: "\(name)InMemory", targets: ["\(name)InMemory"]),
+        ]
+    },
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -138,6 +183,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Contract suites: checks written once, run against every adapter
+        .target(
+            name: "BatonContractTesting",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Tests
         .testTarget(
             name: "BatonProtobufTests",
@@ -163,5 +214,5 @@ let package = Package(
             dependencies: ["BatonRPC", "BatonInterop", "BatonProtobuf"] + nio,
             swiftSettings: swiftSettings
         ),
-    ]
+    ] + orchestrators.flatMap(orchestrator)
 )

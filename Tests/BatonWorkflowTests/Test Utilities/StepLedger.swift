@@ -88,26 +88,6 @@ final class Gate: Sendable {
     }
 }
 
-/// Runs the engine's service loop around `body`, then shuts it down gracefully.
-func withRunningEngine<T: Sendable>(
-    _ engine: WorkflowEngine,
-    _ body: (WorkflowEngine) async throws -> T
-) async throws -> T {
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await engine.run() }
-        do {
-            let result = try await body(engine)
-            engine.beginShutdown()
-            try await group.waitForAll()
-            return result
-        } catch {
-            engine.beginShutdown()
-            try? await group.waitForAll()
-            throw error
-        }
-    }
-}
-
 /// A retry policy without jitter, so tests can predict every delay.
 func predictableRetry(maxAttempts: Int, initial: Duration = .milliseconds(100)) -> RetryPolicy {
     RetryPolicy(maxAttempts: maxAttempts, backoff: .exponential(initial: initial, maximum: .seconds(10)))

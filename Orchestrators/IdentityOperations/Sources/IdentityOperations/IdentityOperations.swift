@@ -1,0 +1,1 @@
+// The IdentityOperations orchestrator: see Orchestrators/IdentityOperations/README.md.

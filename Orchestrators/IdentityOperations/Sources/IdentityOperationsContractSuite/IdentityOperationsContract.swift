@@ -1,0 +1,1 @@
+// The IdentityOperations contract suite: checks every IdentityOperations adapter must pass.

@@ -1,0 +1,1 @@
+// The OrderFulfillment orchestrator: see Orchestrators/OrderFulfillment/README.md.

@@ -1,0 +1,1 @@
+// The OrderFulfillment contract suite: checks every OrderFulfillment adapter must pass.

@@ -1,0 +1,1 @@
+// The SupplyChainOperations orchestrator: see Orchestrators/SupplyChainOperations/README.md.

@@ -1,0 +1,1 @@
+// The SupplyChainOperations contract suite: checks every SupplyChainOperations adapter must pass.
