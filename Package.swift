@@ -64,6 +64,9 @@ let package = Package(
         .library(name: "BatonWorkflow", targets: ["BatonWorkflow"]),
         .library(name: "BatonWorkflowSQLite", targets: ["BatonWorkflowSQLite"]),
         .library(name: "BatonContractTesting", targets: ["BatonContractTesting"]),
+        .library(name: "BatonAPI", targets: ["BatonAPI"]),
+        .library(name: "BatonServer", targets: ["BatonServer"]),
+        .executable(name: "baton", targets: ["BatonCommand"]),
     ] + orchestrators.flatMap { name in
         [
             Product.library(name: name, targets: [name]),
@@ -183,6 +186,36 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: The coordination server: its binary API, the services behind it, the `baton` command
+        .target(
+            name: "CBatonAPIProtos",
+            dependencies: ["CProtobufC"]
+        ),
+        .target(
+            name: "BatonAPI",
+            dependencies: ["BatonRPC", "BatonProtobuf", "CBatonAPIProtos"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BatonServer",
+            dependencies: [
+                "BatonAPI", "BatonRPC", "BatonWorkflow", "BatonWorkflowSQLite",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "BatonCommand",
+            dependencies: [
+                "BatonServer", "BatonAPI", "BatonRPC", "BatonWorkflow",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Contract suites: checks written once, run against every adapter
         .target(
             name: "BatonContractTesting",
@@ -207,6 +240,11 @@ let package = Package(
         .testTarget(
             name: "BatonWorkflowSQLiteTests",
             dependencies: ["BatonWorkflowSQLite", "BatonWorkflow"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BatonServerTests",
+            dependencies: ["BatonServer", "BatonAPI", "BatonRPC", "BatonWorkflow"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

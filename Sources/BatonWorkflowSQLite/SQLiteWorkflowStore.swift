@@ -118,6 +118,23 @@ public final class SQLiteWorkflowStore: WorkflowStore {
     }
 
     public func list(_ query: WorkflowQuery) async throws -> [WorkflowSnapshot] {
+        var (whereClause, arguments) = Self.filter(query)
+        arguments += [query.limit, query.offset]
+        let sql = "SELECT snapshot FROM workflows \(whereClause) ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
+        let finalArguments = arguments
+        let rows = try await pool.read { db in try Data.fetchAll(db, sql: sql, arguments: finalArguments) }
+        return try rows.map(Self.decodeSnapshot)
+    }
+
+    public func count(_ query: WorkflowQuery) async throws -> Int {
+        let (whereClause, arguments) = Self.filter(query)
+        return try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM workflows \(whereClause)", arguments: arguments) ?? 0
+        }
+    }
+
+    /// The WHERE clause (empty when the query filters nothing) and its arguments.
+    private static func filter(_ query: WorkflowQuery) -> (String, StatementArguments) {
         var clauses: [String] = []
         var arguments: StatementArguments = []
         if let status = query.status {
@@ -132,12 +149,7 @@ public final class SQLiteWorkflowStore: WorkflowStore {
             clauses.append("correlation_id = ?")
             arguments += [correlationID]
         }
-        let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-        arguments += [query.limit, query.offset]
-        let sql = "SELECT snapshot FROM workflows \(whereClause) ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
-        let finalArguments = arguments
-        let rows = try await pool.read { db in try Data.fetchAll(db, sql: sql, arguments: finalArguments) }
-        return try rows.map(Self.decodeSnapshot)
+        return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), arguments)
     }
 
     public func claim(owner: String, leaseUntil: WorkflowInstant, now: WorkflowInstant, limit: Int) async throws -> [WorkflowSnapshot] {

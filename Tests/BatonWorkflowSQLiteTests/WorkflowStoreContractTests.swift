@@ -125,6 +125,11 @@ struct WorkflowStoreContractTests {
             #expect(statistics.averageCompletionTime == .seconds(3))
             #expect(statistics.countsByType == ["order": 5])
             #expect(statistics.successRate == 2.0 / 3.0)
+            #expect(try await store.count(WorkflowQuery()) == 5)
+            #expect(try await store.count(WorkflowQuery(status: .completed, limit: 1)) == 3)
+            #expect(try await store.count(WorkflowQuery(status: .cancelled, type: "order")) == 1)
+            #expect(try await store.count(WorkflowQuery(type: "refund")) == 0)
+            #expect(try await store.list(WorkflowQuery(status: .completed, limit: 2, offset: 2)).map(\.id) == ["old"])
         }
     }
 

@@ -80,6 +80,20 @@ GROUPS: tuple[Group, ...] = (
         import_baton_rpc=True,
     ),
     Group(
+        name="api",
+        files=(
+            "baton/coordination/v1/workflow.proto",
+            "baton/coordination/v1/workflow_service.proto",
+            "baton/coordination/v1/event_service.proto",
+        ),
+        c_dir="Sources/CBatonAPIProtos",
+        c_module="CBatonAPIProtos",
+        swift_dir="Sources/BatonAPI/Generated",
+        swift_module="BatonAPI",
+        services=True,
+        import_baton_rpc=True,
+    ),
+    Group(
         name="test",
         files=(
             "baton/testing/shared/v1/shared.proto",

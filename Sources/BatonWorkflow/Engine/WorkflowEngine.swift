@@ -240,6 +240,18 @@ public final class WorkflowEngine: Service {
         correlationID: String? = nil,
         version: Int? = nil
     ) async throws -> WorkflowSnapshot {
+        try await startReportingCreation(type: type, id: id, input: input, correlationID: correlationID, version: version).snapshot
+    }
+
+    /// ``start(type:id:input:correlationID:version:)``, also telling whether this call created the
+    /// instance (`false`: the id existed and its stored state is returned).
+    public func startReportingCreation(
+        type: String,
+        id: String,
+        input: WorkflowValue = .null,
+        correlationID: String? = nil,
+        version: Int? = nil
+    ) async throws -> (snapshot: WorkflowSnapshot, created: Bool) {
         guard !state.withLock({ $0.shuttingDown }) else {
             throw WorkflowError(code: .shuttingDown, message: "the workflow engine is shutting down")
         }
@@ -252,11 +264,11 @@ public final class WorkflowEngine: Service {
             guard existing.type == type else {
                 throw WorkflowError(code: .alreadyExists, message: "workflow '\(id)' exists with type '\(existing.type)'")
             }
-            return existing
+            return (existing, false)
         case .created:
             await eventBus.publish(event)
             enqueue(machine)
-            return machine.snapshot
+            return (machine.snapshot, true)
         }
     }
 
@@ -277,6 +289,11 @@ public final class WorkflowEngine: Service {
 
     public func list(_ query: WorkflowQuery = WorkflowQuery()) async throws -> [WorkflowSnapshot] {
         try await store.list(query)
+    }
+
+    /// How many workflows match the query's filter, over all pages.
+    public func count(_ query: WorkflowQuery = WorkflowQuery()) async throws -> Int {
+        try await store.count(query)
     }
 
     /// Metrics from the store: active instances, instances finished since `since`, counts by type.

@@ -70,6 +70,10 @@ public final class InMemoryWorkflowStore: WorkflowStore {
         }
     }
 
+    public func count(_ query: WorkflowQuery) async throws -> Int {
+        state.withLock { s in s.entries.values.count { query.matches($0.snapshot) } }
+    }
+
     public func claim(owner: String, leaseUntil: WorkflowInstant, now: WorkflowInstant, limit: Int) async throws -> [WorkflowSnapshot] {
         state.withLock { s in
             var claimed: [WorkflowSnapshot] = []

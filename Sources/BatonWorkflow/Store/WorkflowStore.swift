@@ -31,6 +31,9 @@ public protocol WorkflowStore: Sendable {
     /// Instances matching the query, newest first.
     func list(_ query: WorkflowQuery) async throws -> [WorkflowSnapshot]
 
+    /// How many instances match the query's filter (its limit and offset ignored).
+    func count(_ query: WorkflowQuery) async throws -> Int
+
     /// Claims unfinished instances that nobody holds (or whose lease expired) for `owner`.
     func claim(owner: String, leaseUntil: WorkflowInstant, now: WorkflowInstant, limit: Int) async throws -> [WorkflowSnapshot]
 

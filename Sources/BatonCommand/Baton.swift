@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `baton`: the coordination server and its command-line client.
+@main
+struct Baton: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "baton",
+        abstract: "Baton coordinates business processes that span several services.",
+        subcommands: [ServeCommand.self, WorkflowCommand.self, MetricsCommand.self, TypesCommand.self]
+    )
+}

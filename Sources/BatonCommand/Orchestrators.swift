@@ -1,0 +1,9 @@
+import BatonServer
+import Logging
+
+/// The composition root's list of hosted orchestrators.
+enum Orchestrators {
+    static func all(logger: Logger) -> [HostedOrchestrator] {
+        []
+    }
+}
