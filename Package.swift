@@ -80,6 +80,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // MARK: System libraries (the only C besides protoc-c's output)
@@ -202,7 +204,10 @@ let package = Package(
                 "BatonAPI", "BatonRPC", "BatonWorkflow", "BatonWorkflowSQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ] + nio,
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -244,7 +249,11 @@ let package = Package(
         ),
         .testTarget(
             name: "BatonServerTests",
-            dependencies: ["BatonServer", "BatonAPI", "BatonRPC", "BatonWorkflow"],
+            dependencies: [
+                "BatonServer", "BatonAPI", "BatonRPC", "BatonWorkflow", "BatonWorkflowSQLite",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

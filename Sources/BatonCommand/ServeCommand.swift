@@ -19,6 +19,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "RPC port (0 picks a free port).")
     var port = 7070
 
+    @Option(help: "HTTP port for /metrics, /healthz and /readyz (0 picks a free port; -1 serves none).")
+    var httpPort = 7071
+
     @Option(help: "Workflow store: sqlite:PATH (durable, the default) or memory (lost on exit).")
     var store = "sqlite:baton.sqlite"
 
@@ -33,6 +36,12 @@ struct ServeCommand: AsyncParsableCommand {
                 $0.rpc.host = host
                 $0.rpc.port = port
                 $0.engine.owner = owner
+                if httpPort >= 0 {
+                    var operations = OperationsHTTPServer.Configuration.defaults
+                    operations.host = host
+                    operations.port = httpPort
+                    $0.operations = operations
+                }
             },
             orchestrators: Orchestrators.all(logger: logger),
             store: try openStore(),
@@ -49,8 +58,11 @@ struct ServeCommand: AsyncParsableCommand {
             tasks.addTask { try await group.run() }
             let address = try await server.rpcServer.listeningAddress
             // One machine-readable line so scripts and tests can find the port.
-            let line = "listening on \(address.ipAddress ?? host):\(address.port ?? port)\n"
-            FileHandle.standardOutput.write(Data(line.utf8))
+            var line = "listening on \(address.ipAddress ?? host):\(address.port ?? port)"
+            if let operations = server.operations, let http = try await operations.listeningAddress.port {
+                line += " http \(http)"
+            }
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
     }
 

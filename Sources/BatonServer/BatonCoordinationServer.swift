@@ -15,8 +15,10 @@ public final class BatonCoordinationServer: Sendable {
         public var rpc: RPCServer.Configuration
         /// The engine's owner name and leases.
         public var engine: WorkflowEngine.Configuration
+        /// The HTTP operations port (`/metrics`, `/healthz`, `/readyz`); nil serves none.
+        public var operations: OperationsHTTPServer.Configuration?
 
-        public static var defaults: Configuration { Configuration(rpc: .defaults, engine: .defaults) }
+        public static var defaults: Configuration { Configuration(rpc: .defaults, engine: .defaults, operations: nil) }
 
         public static func defaults(_ configure: (inout Configuration) -> Void) -> Configuration {
             var configuration = Configuration.defaults
@@ -30,6 +32,8 @@ public final class BatonCoordinationServer: Sendable {
     public let health: HealthService
     public let events: InMemoryWorkflowEventBus
     public let router: DomainEventRouter
+    public let metrics: BatonMetrics
+    public let operations: OperationsHTTPServer?
 
     /// - Throws: ``WorkflowError`` `invalidArgument` when two orchestrators register the same
     ///   workflow type and version, or a definition is invalid.
@@ -56,14 +60,23 @@ public final class BatonCoordinationServer: Sendable {
             EventAPIService(router: router, engine: engine, events: events),
             health,
         ] + orchestrators.flatMap { $0.makeServices(engine) }
+        let metrics = BatonMetrics(events: events, engine: engine)
+        var rpcConfiguration = configuration.rpc
+        rpcConfiguration.callObserver = metrics
         self.engine = engine
         self.events = events
         self.router = router
         self.health = health
-        self.rpcServer = RPCServer(configuration: configuration.rpc, services: services, logger: logger)
+        self.metrics = metrics
+        self.rpcServer = RPCServer(configuration: rpcConfiguration, services: services, logger: logger)
+        self.operations = configuration.operations.map {
+            OperationsHTTPServer(configuration: $0, metrics: metrics, engine: engine, clock: clock, logger: logger)
+        }
         for service in rpcServer.services { health.setStatus(.serving, for: service) }
     }
 
     /// The long-running parts, in ServiceGroup order (the last listed shuts down first).
-    public var services: [any Service] { [engine, rpcServer] }
+    public var services: [any Service] {
+        [engine, metrics, rpcServer] + (operations.map { [$0] } ?? [])
+    }
 }

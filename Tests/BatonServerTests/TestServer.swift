@@ -4,6 +4,8 @@ import BatonServer
 import BatonWorkflow
 import BatonWorkflowSQLite
 import Foundation
+import Logging
+import ServiceLifecycle
 import Synchronization
 
 /// The effects of the test saga's steps, by idempotency key (a repeated key has no second effect).
@@ -76,9 +78,11 @@ struct TestServer {
             ],
             store: try SQLiteWorkflowStore(path: storePath)
         )
+        let services = ServiceGroup(
+            configuration: .init(services: server.services.map { .init(service: $0) }, logger: Logger(label: "test"))
+        )
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.engine.run() }
-            group.addTask { try await server.rpcServer.run() }
+            group.addTask { try await services.run() }
             let port = try await server.rpcServer.listeningAddress.port!
             let client = RPCClient(host: "127.0.0.1", port: port)
             let test = TestServer(
@@ -91,14 +95,12 @@ struct TestServer {
             do {
                 let result = try await body(test)
                 await client.close()
-                server.rpcServer.beginGracefulShutdown()
-                server.engine.beginShutdown()
+                await services.triggerGracefulShutdown()
                 try await group.waitForAll()
                 return result
             } catch {
                 await client.close()
-                server.rpcServer.beginGracefulShutdown()
-                server.engine.beginShutdown()
+                await services.triggerGracefulShutdown()
                 try? await group.waitForAll()
                 throw error
             }

@@ -281,3 +281,35 @@ struct EventAPIServiceTests {
         }
     }
 }
+
+@Suite("Server metrics")
+struct BatonMetricsTests {
+    @Test("workflow and RPC metrics move with the work, under the names operators scrape")
+    func metricsMove() async throws {
+        try await TestServer.with { t in
+            try await t.start("order", id: "o-1")
+            try await t.start("order", id: "o-2", input: #"{"decline":true}"#)
+            try await t.start("approval", id: "a-1")
+            _ = try await t.finished("o-1")
+            _ = try await t.finished("o-2")
+            _ = try? await t.get("missing")
+            // The recorder follows the event stream on its own task; wait until it has seen both ends.
+            var text = ""
+            for _ in 0..<500 {
+                text = await t.server.metrics.exposition()
+                if text.contains(#"workflow_failed_total{workflow_type="order",status="COMPENSATED"} 1"#) { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(text.contains(#"workflow_started_total{workflow_type="order"} 2"#))
+            #expect(text.contains(#"workflow_started_total{workflow_type="approval"} 1"#))
+            #expect(text.contains(#"workflow_completed_total{workflow_type="order"} 1"#))
+            #expect(text.contains(#"workflow_failed_total{workflow_type="order",status="COMPENSATED"} 1"#))
+            #expect(text.contains(#"saga_compensation_total{workflow_type="order"} 1"#))
+            #expect(text.contains(#"workflow_duration_seconds_count{workflow_type="order"} 2"#))
+            #expect(text.contains("workflow_active 1"))
+            #expect(text.contains(#"rpc_requests_total{method="/baton.coordination.v1.WorkflowService/StartWorkflow",code="OK"} 3"#))
+            #expect(text.contains(#"rpc_requests_total{method="/baton.coordination.v1.WorkflowService/GetWorkflow",code="NOT_FOUND"} 1"#))
+            #expect(text.contains(#"rpc_request_duration_seconds_count{method="/baton.coordination.v1.WorkflowService/StartWorkflow"} 3"#))
+        }
+    }
+}

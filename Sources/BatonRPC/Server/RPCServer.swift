@@ -30,6 +30,8 @@ public final class RPCServer: Service, Sendable {
         public var shutdownGracePeriod: Duration = .seconds(10)
         /// Resets and protocol errors a connection may cause before it is closed.
         public var maxErrorsPerConnection: Int = 200
+        /// Told about every call the server finishes (for metrics); nil costs nothing per call.
+        public var callObserver: (any RPCCallObserver)?
 
         public init() {}
 
@@ -199,6 +201,14 @@ public final class RPCServer: Service, Sendable {
             .bind(host: configuration.host, port: configuration.port)
             .get()
     }
+}
+
+/// Observes every call a server finishes (metrics: counts and latency by method and status).
+public protocol RPCCallObserver: Sendable {
+    /// A call ended: `method` (an empty service for a path no service implements), its status
+    /// (nil for OK) and the time from its headers to its status. Runs on the connection's event
+    /// loop: record and return.
+    func callFinished(method: MethodDescriptor, status: RPCError.Code?, duration: Duration)
 }
 
 /// A hosted service that wants to know when the server begins to shut down (health turns

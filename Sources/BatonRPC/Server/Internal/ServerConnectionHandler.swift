@@ -11,6 +11,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
     typealias OutboundOut = ByteBuffer
 
     private let configuration: RPCServer.Configuration
+    var callObserver: (any RPCCallObserver)? { configuration.callObserver }
     private let router: RPCRouter
     private let tracker: ConnectionTracker
     private let logger: Logger
@@ -267,6 +268,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
 
     private func start(_ stream: ServerStream) {
         stream.isCall = true
+        if configuration.callObserver != nil { stream.startedAt = .now }
         activeCalls += 1
         tracker.callStarted()
         idleTimer?.cancel()

@@ -37,6 +37,8 @@ final class ServerStream: MessageSink, @unchecked Sendable {
     /// nghttp2 has closed the stream.
     var closed = false
     var deadline: Scheduled<Void>?
+    /// When the call started; set only when the server has a call observer.
+    var startedAt: ContinuousClock.Instant?
 
     init(id: Int32, connection: ServerConnectionHandler, eventLoop: any EventLoop, maxMessageSize: Int) {
         self.id = id
@@ -110,6 +112,9 @@ final class ServerStream: MessageSink, @unchecked Sendable {
         deadline?.cancel()
         deadline = nil
         connection.callEnded()
+        if let startedAt, let observer = connection.callObserver, let context {
+            observer.callFinished(method: context.method, status: error?.code, duration: .now - startedAt)
+        }
         guard !closed else { return }
         var trailers = HeaderBlock()
         if !headersSent {
