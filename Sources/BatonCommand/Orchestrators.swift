@@ -3,7 +3,7 @@ import Logging
 
 /// The composition root's list of hosted orchestrators.
 enum Orchestrators {
-    static func all(logger: Logger) -> [HostedOrchestrator] {
+    static func all(settings: ServerSettings, logger: Logger) throws -> [HostedOrchestrator] {
         []
     }
 }

@@ -13,38 +13,72 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run the coordination server (WorkflowService, EventService, health, the orchestrators' services)."
     )
 
-    @Option(help: "Address to listen on.")
-    var host = "127.0.0.1"
+    @Option(help: "Address to listen on [BATON_HOST; default 127.0.0.1].")
+    var host: String?
 
-    @Option(help: "RPC port (0 picks a free port).")
-    var port = 7070
+    @Option(help: "RPC port, 0 picks a free port [BATON_PORT; default 7070].")
+    var port: Int?
 
-    @Option(help: "HTTP port for /metrics, /healthz and /readyz (0 picks a free port; -1 serves none).")
-    var httpPort = 7071
+    @Option(help: "HTTP port for /metrics, /healthz and /readyz; 0 picks a free port, -1 serves none [BATON_HTTP_PORT; default 7071].")
+    var httpPort: Int?
 
-    @Option(help: "Workflow store: sqlite:PATH (durable, the default) or memory (lost on exit).")
-    var store = "sqlite:baton.sqlite"
+    @Option(help: "Workflow store: sqlite:PATH (durable) or memory (lost on exit) [BATON_STORE; default sqlite:baton.sqlite].")
+    var store: String?
 
-    @Option(help: "Name of this replica; it owns the workflows it drives.")
-    var owner = "baton"
+    @Option(help: "Name of this replica; it owns the workflows it drives [BATON_OWNER; default baton].")
+    var owner: String?
+
+    @Option(help: "Backends for the orchestrators' contracts: inmemory or rpc [BATON_ADAPTERS; default inmemory].")
+    var adapters: String?
+
+    @Option(help: "Atomic services for --adapters rpc, HOST:PORT[,HOST:PORT…] [BATON_SERVICES].")
+    var services: String?
+
+    @Option(help: "A JSON file of settings (keys host, port, http_port, store, owner, adapters, services); flags and BATON_* variables win [BATON_CONFIG].")
+    var config: String?
+
+    /// Flags, then BATON_* variables, then the file.
+    func settings() throws -> ServerSettings {
+        var flags: ServerSettings.Source = [:]
+        flags["host"] = host
+        flags["port"] = port.map(String.init)
+        flags["http_port"] = httpPort.map(String.init)
+        flags["store"] = store
+        flags["owner"] = owner
+        flags["adapters"] = adapters
+        flags["services"] = services
+        let environment = ProcessInfo.processInfo.environment
+        let file = try (config ?? environment["BATON_CONFIG"]).map { path in
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ValidationError("cannot read the configuration file '\(path)'")
+            }
+            return data
+        }
+        do {
+            return try ServerSettings.resolve(flags: flags, environment: environment, file: file)
+        } catch let error as SettingsError {
+            throw ValidationError(error.description)
+        }
+    }
 
     func run() async throws {
+        let settings = try settings()
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let logger = Logger(label: "baton")
         let server = try BatonCoordinationServer(
             configuration: .defaults {
-                $0.rpc.host = host
-                $0.rpc.port = port
-                $0.engine.owner = owner
-                if httpPort >= 0 {
+                $0.rpc.host = settings.host
+                $0.rpc.port = settings.port
+                $0.engine.owner = settings.owner
+                if settings.httpPort >= 0 {
                     var operations = OperationsHTTPServer.Configuration.defaults
-                    operations.host = host
-                    operations.port = httpPort
+                    operations.host = settings.host
+                    operations.port = settings.httpPort
                     $0.operations = operations
                 }
             },
-            orchestrators: Orchestrators.all(logger: logger),
-            store: try openStore(),
+            orchestrators: try Orchestrators.all(settings: settings, logger: logger),
+            store: try openStore(settings.store),
             logger: logger
         )
         let group = ServiceGroup(
@@ -57,8 +91,8 @@ struct ServeCommand: AsyncParsableCommand {
         try await withThrowingDiscardingTaskGroup { tasks in
             tasks.addTask { try await group.run() }
             let address = try await server.rpcServer.listeningAddress
-            // One machine-readable line so scripts and tests can find the port.
-            var line = "listening on \(address.ipAddress ?? host):\(address.port ?? port)"
+            // One machine-readable line so scripts and tests can find the ports.
+            var line = "listening on \(address.ipAddress ?? settings.host):\(address.port ?? settings.port)"
             if let operations = server.operations, let http = try await operations.listeningAddress.port {
                 line += " http \(http)"
             }
@@ -66,11 +100,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    private func openStore() throws -> any WorkflowStore {
-        if store == "memory" { return InMemoryWorkflowStore() }
-        guard store.hasPrefix("sqlite:"), store.count > "sqlite:".count else {
-            throw ValidationError("--store must be sqlite:PATH or memory, not '\(store)'")
+    private func openStore(_ store: ServerSettings.Store) throws -> any WorkflowStore {
+        switch store {
+        case .memory: InMemoryWorkflowStore()
+        case .sqlite(let path): try SQLiteWorkflowStore(path: path)
         }
-        return try SQLiteWorkflowStore(path: String(store.dropFirst("sqlite:".count)))
     }
 }

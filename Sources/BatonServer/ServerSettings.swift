@@ -1,0 +1,123 @@
+import Foundation
+
+/// What `baton serve` runs with, resolved from flags, environment variables and an optional
+/// JSON file, in that precedence (a flag beats `BATON_*`, which beats the file, which beats
+/// the default).
+///
+/// | setting | flag | environment | file key | default |
+/// | --- | --- | --- | --- | --- |
+/// | host | `--host` | `BATON_HOST` | `host` | `127.0.0.1` |
+/// | RPC port | `--port` | `BATON_PORT` | `port` | 7070 |
+/// | HTTP port | `--http-port` | `BATON_HTTP_PORT` | `http_port` | 7071 (-1: none) |
+/// | store | `--store` | `BATON_STORE` | `store` | `sqlite:baton.sqlite` |
+/// | owner | `--owner` | `BATON_OWNER` | `owner` | `baton` |
+/// | adapters | `--adapters` | `BATON_ADAPTERS` | `adapters` | `inmemory` |
+/// | services | `--services` | `BATON_SERVICES` | `services` | (none) |
+public struct ServerSettings: Sendable, Hashable {
+    public enum Store: Sendable, Hashable {
+        case sqlite(path: String)
+        case memory
+    }
+
+    public enum Adapters: String, Sendable, Hashable, CaseIterable {
+        case inMemory = "inmemory"
+        case rpc
+    }
+
+    public var host = "127.0.0.1"
+    public var port = 7070
+    /// -1 serves no HTTP port.
+    public var httpPort = 7071
+    public var store = Store.sqlite(path: "baton.sqlite")
+    public var owner = "baton"
+    public var adapters = Adapters.inMemory
+    /// The atomic services' endpoints (`HOST:PORT`), for `adapters == .rpc`.
+    public var services: [String] = []
+
+    public init() {}
+
+    /// A setting that was not given where it was looked for is nil.
+    public typealias Source = [String: String]
+
+    /// Resolves every setting from `flags` (keys as in the file), then `environment`, then the
+    /// JSON object in `file`, then the default.
+    ///
+    /// - Throws: ``SettingsError`` naming the setting and where it came from when a value is invalid.
+    public static func resolve(flags: Source, environment: [String: String], file: Data?) throws -> ServerSettings {
+        var fileValues: Source = [:]
+        if let file {
+            guard let object = try? JSONSerialization.jsonObject(with: file) as? [String: Any] else {
+                throw SettingsError("the configuration file is not a JSON object")
+            }
+            for (key, value) in object {
+                guard settingKeys.contains(key) else {
+                    throw SettingsError("the configuration file has an unknown key '\(key)' (known: \(settingKeys.sorted().joined(separator: ", ")))")
+                }
+                switch value {
+                case let text as String: fileValues[key] = text
+                case let number as NSNumber: fileValues[key] = number.stringValue
+                case let list as [String]: fileValues[key] = list.joined(separator: ",")
+                default: throw SettingsError("the configuration file's '\(key)' must be a string or a number")
+                }
+            }
+        }
+        func lookup(_ key: String) -> (value: String, origin: String)? {
+            if let value = flags[key] { return (value, "--\(key.replacingOccurrences(of: "_", with: "-"))") }
+            let variable = "BATON_" + key.uppercased()
+            if let value = environment[variable] { return (value, variable) }
+            if let value = fileValues[key] { return (value, "the configuration file's '\(key)'") }
+            return nil
+        }
+        func port(_ key: String, allowNone: Bool) throws -> Int? {
+            guard let (value, origin) = lookup(key) else { return nil }
+            guard let port = Int(value), (allowNone ? -1 : 0)...65535 ~= port else {
+                throw SettingsError("\(origin) must be a port number (0 picks a free port\(allowNone ? ", -1 serves none" : "")), not '\(value)'")
+            }
+            return port
+        }
+
+        var settings = ServerSettings()
+        if let (value, _) = lookup("host") { settings.host = value }
+        if let port = try port("port", allowNone: false) { settings.port = port }
+        if let port = try port("http_port", allowNone: true) { settings.httpPort = port }
+        if let (value, origin) = lookup("store") {
+            if value == "memory" {
+                settings.store = .memory
+            } else if value.hasPrefix("sqlite:"), value.count > "sqlite:".count {
+                settings.store = .sqlite(path: String(value.dropFirst("sqlite:".count)))
+            } else {
+                throw SettingsError("\(origin) must be sqlite:PATH or memory, not '\(value)'")
+            }
+        }
+        if let (value, _) = lookup("owner") { settings.owner = value }
+        if let (value, origin) = lookup("adapters") {
+            guard let adapters = Adapters(rawValue: value) else {
+                throw SettingsError("\(origin) must be one of \(Adapters.allCases.map(\.rawValue).joined(separator: ", ")), not '\(value)'")
+            }
+            settings.adapters = adapters
+        }
+        if let (value, origin) = lookup("services") {
+            settings.services = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            for endpoint in settings.services {
+                guard let colon = endpoint.lastIndex(of: ":"), Int(endpoint[endpoint.index(after: colon)...]) != nil else {
+                    throw SettingsError("\(origin) must list HOST:PORT endpoints, not '\(endpoint)'")
+                }
+            }
+        }
+        if settings.adapters == .rpc, settings.services.isEmpty {
+            throw SettingsError("--adapters rpc needs --services HOST:PORT[,HOST:PORT…] (or BATON_SERVICES)")
+        }
+        return settings
+    }
+
+    static let settingKeys: Set<String> = ["host", "port", "http_port", "store", "owner", "adapters", "services"]
+}
+
+/// A configuration value that cannot be used, with where it came from.
+public struct SettingsError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}
