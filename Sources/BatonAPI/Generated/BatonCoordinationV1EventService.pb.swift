@@ -151,9 +151,9 @@ extension Baton_Coordination_V1_EventServiceHandler {
 
 /// A typed client for baton.coordination.v1.EventService.
 public struct Baton_Coordination_V1_EventServiceClient: Sendable {
-    public let client: RPCClient
+    public let client: any RPCCaller
 
-    public init(_ client: RPCClient) {
+    public init(_ client: any RPCCaller) {
         self.client = client
     }
 

@@ -742,9 +742,9 @@ extension Baton_Coordination_V1_WorkflowServiceHandler {
 
 /// A typed client for baton.coordination.v1.WorkflowService.
 public struct Baton_Coordination_V1_WorkflowServiceClient: Sendable {
-    public let client: RPCClient
+    public let client: any RPCCaller
 
-    public init(_ client: RPCClient) {
+    public init(_ client: any RPCCaller) {
         self.client = client
     }
 

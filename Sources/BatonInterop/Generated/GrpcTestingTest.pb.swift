@@ -66,9 +66,9 @@ extension Grpc_Testing_TestServiceHandler {
 
 /// A typed client for grpc.testing.TestService.
 public struct Grpc_Testing_TestServiceClient: Sendable {
-    public let client: RPCClient
+    public let client: any RPCCaller
 
-    public init(_ client: RPCClient) {
+    public init(_ client: any RPCCaller) {
         self.client = client
     }
 
@@ -144,9 +144,9 @@ extension Grpc_Testing_UnimplementedServiceHandler {
 
 /// A typed client for grpc.testing.UnimplementedService.
 public struct Grpc_Testing_UnimplementedServiceClient: Sendable {
-    public let client: RPCClient
+    public let client: any RPCCaller
 
-    public init(_ client: RPCClient) {
+    public init(_ client: any RPCCaller) {
         self.client = client
     }
 
@@ -185,9 +185,9 @@ extension Grpc_Testing_ReconnectServiceHandler {
 
 /// A typed client for grpc.testing.ReconnectService.
 public struct Grpc_Testing_ReconnectServiceClient: Sendable {
-    public let client: RPCClient
+    public let client: any RPCCaller
 
-    public init(_ client: RPCClient) {
+    public init(_ client: any RPCCaller) {
         self.client = client
     }
 

@@ -145,9 +145,9 @@ extension Grpc_Health_V1_HealthHandler {
 
 /// A typed client for grpc.health.v1.Health.
 public struct Grpc_Health_V1_HealthClient: Sendable {
-    public let client: RPCClient
+    public let client: any RPCCaller
 
-    public init(_ client: RPCClient) {
+    public init(_ client: any RPCCaller) {
         self.client = client
     }
 
