@@ -5,13 +5,13 @@ import BatonRPC
 import Logging
 import ServiceLifecycle
 
-/// `baton-interop-server`: serves `grpc.testing.TestService` and health, for interoperability
-/// tests with other gRPC implementations.
+/// `baton-interop-server`: serves `grpc.testing.TestService`, health and server reflection, for
+/// interoperability tests with other gRPC implementations.
 @main
 struct InteropServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baton-interop-server",
-        abstract: "Serve grpc.testing.TestService and grpc.health.v1.Health over Baton's RPC stack."
+        abstract: "Serve grpc.testing.TestService, health and reflection over Baton's RPC stack."
     )
 
     @Option(help: "Address to listen on.")
@@ -23,12 +23,14 @@ struct InteropServerCommand: AsyncParsableCommand {
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let logger = Logger(label: "baton.interop")
+        let services: [any RPCService] = [InteropTestService(), HealthService()]
+        let reflection = ReflectionService(files: BatonInteropProtoFiles.all, hosting: services)
         let server = RPCServer(
             configuration: .defaults {
                 $0.host = host
                 $0.port = port
             },
-            services: [InteropTestService(), HealthService()],
+            services: services + [reflection],
             logger: logger
         )
         let group = ServiceGroup(

@@ -12,22 +12,7 @@ struct ClientServerTests {
         configuration: RPCServer.Configuration = .defaults,
         _ body: (RPCClient, RPCServer) async throws -> Void
     ) async throws {
-        let server = RPCServer(configuration: configuration, services: [InteropTestService(), HealthService()])
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let address = try await server.listeningAddress
-            let client = RPCClient(host: "127.0.0.1", port: address.port!)
-            do {
-                try await body(client, server)
-            } catch {
-                await client.close()
-                server.beginGracefulShutdown()
-                throw error
-            }
-            await client.close()
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
-        }
+        try await withTestServer(services: [InteropTestService(), HealthService()], configuration: configuration, body)
     }
 
     @Test("every interop case passes", arguments: InteropTestCase.allCases)

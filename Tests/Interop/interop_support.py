@@ -30,6 +30,7 @@ PROTO_FILES = [
     "grpc/testing/messages.proto",
     "grpc/testing/test.proto",
     "grpc/health/v1/health.proto",
+    "grpc/reflection/v1/reflection.proto",
 ]
 BIN_DIR = os.environ.get("BATON_BIN_DIR", os.path.join(REPO_ROOT, ".build", "debug"))
 SERVER_BINARY = os.path.join(BIN_DIR, "baton-interop-server")
@@ -46,11 +47,15 @@ SPECIAL_STATUS_MESSAGE = "\t\ntest with whitespace\r\nand Unicode BMP \u263a and
 
 
 def load_grpc_modules(out_dir: str) -> types.SimpleNamespace:
-    """Generates and imports empty_pb2, messages_pb2, test_pb2(_grpc), health_pb2(_grpc).
+    """Generates and imports empty_pb2, messages_pb2, test_pb2(_grpc), health_pb2(_grpc) and
+    reflection v1's reflection_pb2 (as `reflection_v1_pb2`).
 
-    The protos live in package directories `grpc/testing` and `grpc/health/v1`, which collide
+    The protos live in package directories `grpc/testing`, `grpc/health/v1`, … which collide
     with grpcio's own `grpc` package; the generated directory is appended to `grpc.__path__` so
     that `grpc.testing.*_pb2` and `grpc.health.v1.*_pb2` resolve to the generated files.
+    grpcio maps `grpc.reflection` to grpcio-reflection's `grpc_reflection` package, so reflection
+    v1's module is loaded from its file instead. (v1alpha comes from grpcio-reflection; a second
+    copy would clash with its symbols.)
     """
     import grpc  # noqa: PLC0415
     import grpc_tools  # noqa: PLC0415
@@ -75,6 +80,7 @@ def load_grpc_modules(out_dir: str) -> types.SimpleNamespace:
         grpc.__path__.append(generated_grpc)
 
     import importlib  # noqa: PLC0415
+    import importlib.util  # noqa: PLC0415
 
     ns = types.SimpleNamespace()
     ns.empty_pb2 = importlib.import_module("grpc.testing.empty_pb2")
@@ -83,6 +89,10 @@ def load_grpc_modules(out_dir: str) -> types.SimpleNamespace:
     ns.test_pb2_grpc = importlib.import_module("grpc.testing.test_pb2_grpc")
     ns.health_pb2 = importlib.import_module("grpc.health.v1.health_pb2")
     ns.health_pb2_grpc = importlib.import_module("grpc.health.v1.health_pb2_grpc")
+    reflection_path = os.path.join(generated_grpc, "reflection", "v1", "reflection_pb2.py")
+    spec = importlib.util.spec_from_file_location("baton_interop_reflection_v1_pb2", reflection_path)
+    ns.reflection_v1_pb2 = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ns.reflection_v1_pb2)
     return ns
 
 

@@ -57,7 +57,11 @@ class Group:
 GROUPS: tuple[Group, ...] = (
     Group(
         name="rpc",
-        files=("grpc/health/v1/health.proto",),
+        files=(
+            "grpc/health/v1/health.proto",
+            "grpc/reflection/v1/reflection.proto",
+            "grpc/reflection/v1alpha/reflection.proto",
+        ),
         c_dir="Sources/CBatonRPCProtos",
         c_module="CBatonRPCProtos",
         swift_dir="Sources/BatonRPC/Generated",

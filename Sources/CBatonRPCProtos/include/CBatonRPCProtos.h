@@ -6,4 +6,6 @@
 #define PROTOBUF_C__NO_DEPRECATED
 #endif
 #include "grpc/health/v1/health.pb-c.h"
+#include "grpc/reflection/v1/reflection.pb-c.h"
+#include "grpc/reflection/v1alpha/reflection.pb-c.h"
 #endif
