@@ -201,7 +201,7 @@ let package = Package(
         .target(
             name: "BatonServer",
             dependencies: [
-                "BatonAPI", "BatonRPC", "BatonWorkflow", "BatonWorkflowSQLite",
+                "BatonAPI", "BatonRPC", "BatonProtobuf", "BatonWorkflow", "BatonWorkflowSQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -1,3 +1,4 @@
+import BatonAPI
 import BatonRPC
 import BatonWorkflow
 import Logging
@@ -55,11 +56,13 @@ public final class BatonCoordinationServer: Sendable {
         )
         let router = DomainEventRouter(listeners: orchestrators.flatMap(\.listeners), engine: engine)
         let health = HealthService()
-        let services: [any RPCService] = [
+        let hosted: [any RPCService] = [
             WorkflowAPIService(engine: engine, events: events, clock: clock),
             EventAPIService(router: router, engine: engine, events: events),
             health,
         ] + orchestrators.flatMap { $0.makeServices(engine) }
+        let reflection = ReflectionService(files: BatonAPIProtoFiles.all + orchestrators.flatMap(\.protoFiles), hosting: hosted)
+        let services = hosted + [reflection]
         let metrics = BatonMetrics(events: events, engine: engine)
         var rpcConfiguration = configuration.rpc
         rpcConfiguration.callObserver = metrics

@@ -1,3 +1,4 @@
+import BatonProtobuf
 import BatonRPC
 import BatonWorkflow
 
@@ -9,16 +10,20 @@ public struct HostedOrchestrator: Sendable {
     public var workflows: [WorkflowDefinition]
     public var listeners: [any DomainEventListener]
     public var makeServices: @Sendable (WorkflowEngine) -> [any RPCService]
+    /// The .proto files of those services, for server reflection.
+    public var protoFiles: [ProtoFileDescriptor]
 
     public init(
         name: String,
         workflows: [WorkflowDefinition],
         listeners: [any DomainEventListener] = [],
+        protoFiles: [ProtoFileDescriptor] = [],
         makeServices: @escaping @Sendable (WorkflowEngine) -> [any RPCService] = { _ in [] }
     ) {
         self.name = name
         self.workflows = workflows
         self.listeners = listeners
+        self.protoFiles = protoFiles
         self.makeServices = makeServices
     }
 }

@@ -409,9 +409,9 @@ extension Grpc_Reflection_V1_ServerReflectionHandler {
 
 /// A typed client for grpc.reflection.v1.ServerReflection.
 public struct Grpc_Reflection_V1_ServerReflectionClient: Sendable {
-    public let client: RPCClient
+    public let client: any RPCCaller
 
-    public init(_ client: RPCClient) {
+    public init(_ client: any RPCCaller) {
         self.client = client
     }
 
