@@ -18,7 +18,7 @@ public enum OrderFulfillmentContract {
         return backend
     }
 
-    static func code(_ code: OrderFulfillmentError.Code) -> (OrderFulfillmentError) -> Bool { { $0.code == code } }
+    static func hasCode(_ code: OrderFulfillmentError.Code) -> (OrderFulfillmentError) -> Bool { { $0.code == code } }
 
     static let inventory: [ContractCheck<any OrderFulfillmentBackendFactory>] = [
         ContractCheck("reserve holds stock once per idempotency key") { factory in
@@ -34,14 +34,14 @@ public enum OrderFulfillmentContract {
         },
         ContractCheck("reserve refuses insufficient stock and reserves nothing") { factory in
             let backend = try await stocked(factory, a: 5, b: 0)
-            try await requireThrows(OrderFulfillmentError.self, "reserving more than is available", matching: code(.insufficientStock)) {
+            try await requireThrows(OrderFulfillmentError.self, "reserving more than is available", matching: hasCode(.insufficientStock)) {
                 _ = try await backend.services.inventory.reserve(orderID: "o-1", lines: lines, idempotencyKey: "k-1")
             }
             try requireEqual(try await backend.available(sku: "sku-a"), 5, "sku-a after a refused reservation")
         },
         ContractCheck("reserve of an unknown product is not found") { factory in
             let backend = try await stocked(factory)
-            try await requireThrows(OrderFulfillmentError.self, "reserving an unknown sku", matching: code(.notFound)) {
+            try await requireThrows(OrderFulfillmentError.self, "reserving an unknown sku", matching: hasCode(.notFound)) {
                 _ = try await backend.services.inventory.reserve(
                     orderID: "o-1", lines: [OrderLine(sku: "nope", quantity: 1, unitPriceMinor: 1)], idempotencyKey: "k-1")
             }
@@ -52,10 +52,10 @@ public enum OrderFulfillmentContract {
             try await backend.services.inventory.release(reservationID: reservation.reservationID, idempotencyKey: "u-1")
             try await backend.services.inventory.release(reservationID: reservation.reservationID, idempotencyKey: "u-1")
             try requireEqual(try await backend.available(sku: "sku-a"), 5, "sku-a after release")
-            try await requireThrows(OrderFulfillmentError.self, "releasing again under another key", matching: code(.alreadyUndone)) {
+            try await requireThrows(OrderFulfillmentError.self, "releasing again under another key", matching: hasCode(.alreadyUndone)) {
                 try await backend.services.inventory.release(reservationID: reservation.reservationID, idempotencyKey: "u-2")
             }
-            try await requireThrows(OrderFulfillmentError.self, "releasing an unknown reservation", matching: code(.notFound)) {
+            try await requireThrows(OrderFulfillmentError.self, "releasing an unknown reservation", matching: hasCode(.notFound)) {
                 try await backend.services.inventory.release(reservationID: "nope", idempotencyKey: "u-3")
             }
             try requireEqual(try await backend.available(sku: "sku-a"), 5, "sku-a after refused releases")
@@ -77,7 +77,7 @@ public enum OrderFulfillmentContract {
             try await backend.setPaymentLimit(customerID: "c-1", limitMinor: 2000)
             let payments = backend.services.payments
             _ = try await payments.charge(orderID: "o-1", customerID: "c-1", amountMinor: 1500, paymentMethodToken: "tok", idempotencyKey: "k-1")
-            try await requireThrows(OrderFulfillmentError.self, "a charge past the limit", matching: code(.paymentDeclined)) {
+            try await requireThrows(OrderFulfillmentError.self, "a charge past the limit", matching: hasCode(.paymentDeclined)) {
                 _ = try await payments.charge(orderID: "o-2", customerID: "c-1", amountMinor: 600, paymentMethodToken: "tok", idempotencyKey: "k-2")
             }
             try requireEqual(try await backend.capturedMinor(customerID: "c-1"), 1500, "captured after a declined charge")
@@ -91,10 +91,10 @@ public enum OrderFulfillmentContract {
             try requireEqual(again, refund, "a repeated refund returns the first refund")
             try requireEqual(refund.amountMinor, 1900, "a refund is in full")
             try requireEqual(try await backend.capturedMinor(customerID: "c-1"), 0, "captured after the refund")
-            try await requireThrows(OrderFulfillmentError.self, "refunding again under another key", matching: code(.alreadyUndone)) {
+            try await requireThrows(OrderFulfillmentError.self, "refunding again under another key", matching: hasCode(.alreadyUndone)) {
                 _ = try await payments.refund(paymentID: receipt.paymentID, idempotencyKey: "u-2")
             }
-            try await requireThrows(OrderFulfillmentError.self, "refunding an unknown payment", matching: code(.notFound)) {
+            try await requireThrows(OrderFulfillmentError.self, "refunding an unknown payment", matching: hasCode(.notFound)) {
                 _ = try await payments.refund(paymentID: "nope", idempotencyKey: "u-3")
             }
             try requireEqual(try await backend.capturedMinor(customerID: "c-1"), 0, "captured after refused refunds")
@@ -112,10 +112,10 @@ public enum OrderFulfillmentContract {
             try await delivery.cancel(deliveryID: booking.deliveryID, idempotencyKey: "u-1")
             try await delivery.cancel(deliveryID: booking.deliveryID, idempotencyKey: "u-1")
             try requireEqual(try await backend.activeDeliveryCount(orderID: "o-1"), 0, "deliveries after cancel")
-            try await requireThrows(OrderFulfillmentError.self, "cancelling again under another key", matching: code(.alreadyUndone)) {
+            try await requireThrows(OrderFulfillmentError.self, "cancelling again under another key", matching: hasCode(.alreadyUndone)) {
                 try await delivery.cancel(deliveryID: booking.deliveryID, idempotencyKey: "u-2")
             }
-            try await requireThrows(OrderFulfillmentError.self, "cancelling an unknown delivery", matching: code(.notFound)) {
+            try await requireThrows(OrderFulfillmentError.self, "cancelling an unknown delivery", matching: hasCode(.notFound)) {
                 try await delivery.cancel(deliveryID: "nope", idempotencyKey: "u-3")
             }
         },
@@ -123,7 +123,7 @@ public enum OrderFulfillmentContract {
             let backend = try await factory.makeBackend()
             var bad = address
             bad.postalCode = ""
-            try await requireThrows(OrderFulfillmentError.self, "scheduling to an incomplete address", matching: code(.invalidArgument)) {
+            try await requireThrows(OrderFulfillmentError.self, "scheduling to an incomplete address", matching: hasCode(.invalidArgument)) {
                 _ = try await backend.services.delivery.schedule(orderID: "o-1", lines: lines, address: bad, idempotencyKey: "k-1")
             }
             try requireEqual(try await backend.activeDeliveryCount(orderID: "o-1"), 0, "deliveries after a refused schedule")
