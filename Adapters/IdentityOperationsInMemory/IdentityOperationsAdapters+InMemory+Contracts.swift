@@ -1,0 +1,153 @@
+import IdentityOperations
+
+typealias Failure = IdentityOperationsError
+
+extension IdentityOperationsAdapters.InMemory: UserDirectory {
+    public func createUser(_ user: NewUser, idempotencyKey: String) async throws -> UserAccount {
+        try await perform(.createUser, key: idempotencyKey) { (s: inout State) throws(Failure) in
+            let email = user.email.lowercased()
+            guard !email.isEmpty else { throw Failure(.invalidArgument, "a user needs an email") }
+            guard !s.users.values.contains(where: { !$0.undone && $0.value.email == email }) else {
+                throw Failure(.alreadyExists, "email \(email) is taken")
+            }
+            let account = UserAccount(userID: s.core.makeID("usr"), email: email, displayName: user.displayName, isActive: true)
+            s.users[account.userID] = Undoable(value: account)
+            return account
+        }
+    }
+
+    public func deleteUser(userID: String, idempotencyKey: String) async throws {
+        try await perform(.deleteUser, key: idempotencyKey) { (s: inout State) throws(Failure) in
+            _ = try undo(&s.users, userID, "user")
+        }
+    }
+
+    public func disableUser(userID: String, idempotencyKey: String) async throws -> UserAccount {
+        try await perform(.disableUser, key: idempotencyKey) { (s: inout State) throws(Failure) in
+            guard var account = s.activeUser(userID) else { throw Failure(.notFound, "no user '\(userID)'") }
+            account.isActive = false
+            s.users[userID]?.value = account
+            return account
+        }
+    }
+
+    public func user(id: String) async throws -> UserAccount {
+        try await perform(.readUser, key: nil) { (s: inout State) throws(Failure) in
+            guard let account = s.activeUser(id) else { throw Failure(.notFound, "no user '\(id)'") }
+            return account
+        }
+    }
+}
+
+extension IdentityOperationsAdapters.InMemory: TenantMemberships {
+    public func addMember(tenantID: String, userID: String, role: String, idempotencyKey: String) async throws -> TenantMembership {
+        try await perform(.addMember, key: idempotencyKey) { (s: inout State) throws(Failure) in
+            guard s.tenants.contains(tenantID) else { throw Failure(.notFound, "no tenant '\(tenantID)'") }
+            let key = State.membershipKey(tenantID, userID)
+            guard s.memberships[key] == nil else { throw Failure(.alreadyExists, "\(userID) is already a member of \(tenantID)") }
+            let membership = TenantMembership(tenantID: tenantID, userID: userID, role: role)
+            s.memberships[key] = membership
+            return membership
+        }
+    }
+
+    public func removeMember(tenantID: String, userID: String, idempotencyKey: String) async throws {
+        try await perform(.removeMember, key: idempotencyKey) { (s: inout State) throws(Failure) in
+            guard s.memberships.removeValue(forKey: State.membershipKey(tenantID, userID)) != nil else {
+                throw Failure(.notFound, "\(userID) is not a member of \(tenantID)")
+            }
+        }
+    }
+
+    public func memberships(userID: String) async throws -> [TenantMembership] {
+        try await perform(.readMemberships, key: nil) { (s: inout State) throws(Failure) in
+            s.memberships.values.filter { $0.userID == userID }.sorted { $0.tenantID < $1.tenantID }
+        }
+    }
+}
+
+extension IdentityOperationsAdapters.InMemory: AuditLog {
+    public func record(_ entry: AuditEntry, idempotencyKey: String) async throws -> AuditReceipt {
+        try await perform(.audit, key: idempotencyKey) { (s: inout State) throws(Failure) in
+            guard !entry.action.isEmpty else { throw Failure(.invalidArgument, "an audit entry needs an action") }
+            s.audit.append(entry)
+            return AuditReceipt(recordID: s.core.makeID("aud"))
+        }
+    }
+}
+
+extension IdentityOperationsAdapters.InMemory: Notifications {
+    public func send(_ message: NotificationMessage, idempotencyKey: String) async throws -> NotificationReceipt {
+        try await perform(.notify, key: idempotencyKey) { (s: inout State) throws(Failure) in
+            guard !message.template.isEmpty else { throw Failure(.invalidArgument, "a message needs a template") }
+            s.notifications.append(message)
+            return NotificationReceipt(notificationID: s.core.makeID("msg"))
+        }
+    }
+}
+
+extension IdentityOperationsAdapters.InMemory: SessionStore {
+    public func createSession(userID: String, tenantID: String, idempotencyKey: String) async throws -> Session {
+        try await perform(.createSession, key: idempotencyKey) { (s: inout State) throws(Failure) in
+            let id = s.core.makeID("ses")
+            let session = Session(sessionID: id, token: "token-\(id)-\(userID)", userID: userID, tenantID: tenantID)
+            s.sessions[id] = Undoable(value: session)
+            return session
+        }
+    }
+
+    public func revokeSession(sessionID: String, idempotencyKey: String) async throws {
+        try await perform(.revokeSession, key: idempotencyKey) { (s: inout State) throws(Failure) in
+            _ = try undo(&s.sessions, sessionID, "session")
+        }
+    }
+
+    public func revokeAllSessions(userID: String, idempotencyKey: String) async throws -> Int {
+        try await perform(.revokeAllSessions, key: idempotencyKey) { (s: inout State) throws(Failure) in
+            let active = s.sessions.filter { !$0.value.undone && $0.value.value.userID == userID }.keys
+            for id in active { s.sessions[id]?.undone = true }
+            return active.count
+        }
+    }
+
+    public func activeSessions(userID: String) async throws -> [Session] {
+        try await perform(.readSessions, key: nil) { (s: inout State) throws(Failure) in
+            s.sessions.values.filter { !$0.undone && $0.value.userID == userID }.map(\.value).sorted { $0.sessionID < $1.sessionID }
+        }
+    }
+}
+
+extension IdentityOperationsAdapters.InMemory: MfaChallenges {
+    public func issueChallenge(userID: String, idempotencyKey: String) async throws -> MfaChallenge {
+        try await perform(.issueChallenge, key: idempotencyKey) { (s: inout State) throws(Failure) in
+            let challenge = MfaChallenge(challengeID: s.core.makeID("mfa"), userID: userID)
+            s.challenges[challenge.challengeID] = Undoable(value: Challenge(challenge: challenge, code: String(100_000 + s.core.nextID * 7919 % 900_000)))
+            return challenge
+        }
+    }
+
+    public func activate(challengeID: String, code: String, idempotencyKey: String) async throws {
+        try await perform(.activateMfa, key: idempotencyKey) { (s: inout State) throws(Failure) in
+            guard let record = s.challenges[challengeID] else { throw Failure(.notFound, "no challenge '\(challengeID)'") }
+            guard !record.undone else { throw Failure(.alreadyUndone, "challenge '\(challengeID)' was cancelled") }
+            guard record.value.code == code else { throw Failure(.invalidCode, "wrong code for challenge '\(challengeID)'") }
+            s.challenges[challengeID]?.value.activated = true
+            s.enrolled[record.value.challenge.userID] = code
+        }
+    }
+
+    public func cancelChallenge(challengeID: String, idempotencyKey: String) async throws {
+        try await perform(.cancelChallenge, key: idempotencyKey) { (s: inout State) throws(Failure) in
+            let record = try undo(&s.challenges, challengeID, "challenge")
+            if record.activated { s.enrolled[record.challenge.userID] = nil }
+        }
+    }
+
+    public func isEnrolled(userID: String) async throws -> Bool {
+        try await perform(.readMfa, key: nil) { (s: inout State) throws(Failure) in s.enrolled[userID] != nil }
+    }
+
+    public func verify(userID: String, code: String) async throws -> Bool {
+        try await perform(.readMfa, key: nil) { (s: inout State) throws(Failure) in s.enrolled[userID] == code }
+    }
+}

@@ -1,1 +1,0 @@
-// The IdentityOperations orchestrator: see Orchestrators/IdentityOperations/README.md.

@@ -1,1 +1,0 @@
-// The OrderFulfillment orchestrator: see Orchestrators/OrderFulfillment/README.md.
