@@ -202,6 +202,7 @@ let package = Package(
             name: "BatonServer",
             dependencies: [
                 "BatonAPI", "BatonRPC", "BatonProtobuf", "BatonWorkflow", "BatonWorkflowSQLite",
+                "OrderFulfillment", "IdentityOperations",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -213,7 +214,8 @@ let package = Package(
         .executableTarget(
             name: "BatonCommand",
             dependencies: [
-                "BatonServer", "BatonAPI", "BatonRPC", "BatonWorkflow",
+                "BatonServer", "BatonAPI", "BatonRPC", "BatonWorkflow", "BatonWorkflowSQLite",
+                "OrderFulfillment", "OrderFulfillmentInMemory", "IdentityOperations", "IdentityOperationsInMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

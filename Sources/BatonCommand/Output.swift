@@ -45,7 +45,7 @@ enum Output {
         var parts = [time(event.timestampMs), "#\(event.sequence)", event.eventType]
         if !event.step.isEmpty { parts.append(event.attempt > 0 ? "\(event.step) (attempt \(event.attempt))" : event.step) }
         if let error = event.error { parts.append("\(error.code): \(error.message)") }
-        if !event.detailJson.isEmpty, event.eventType != "StepCompleted" || event.detailJson.count < 120 { parts.append(event.detailJson) }
+        if !event.detailJson.isEmpty, event.eventType != "WorkflowCreated", event.detailJson.count < 160 { parts.append(event.detailJson) }
         return parts.joined(separator: "  ")
     }
 

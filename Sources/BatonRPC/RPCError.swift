@@ -42,6 +42,12 @@ public struct RPCError: Error, Hashable, Sendable, CustomStringConvertible {
 
         /// The upper-case gRPC name, e.g. `NOT_FOUND`.
         public var description: String { Self.names[rawValue] }
+
+        /// The code with the upper-case gRPC name `name` (`OK` has none: it is no error).
+        public init?(name: String) {
+            guard let index = Self.names.firstIndex(of: name), index > 0 else { return nil }
+            self.init(index)
+        }
     }
 
     public var code: Code

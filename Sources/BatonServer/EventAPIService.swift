@@ -26,7 +26,7 @@ public final class EventAPIService: Baton_Coordination_V1_EventServiceHandler, S
             correlationID: request.correlationID.isEmpty ? nil : request.correlationID,
             payload: try APIConversions.value(fromJSON: request.payloadJson, field: "payload_json")
         )
-        let delivery = try await mappingWorkflowErrors { try await router.publish(event) }
+        let delivery = try await mappingErrors { try await router.publish(event) }
         guard delivery.failures.isEmpty else {
             let failures = delivery.failures.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
             throw RPCError(

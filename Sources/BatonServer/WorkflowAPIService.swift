@@ -33,7 +33,7 @@ public final class WorkflowAPIService: Baton_Coordination_V1_WorkflowServiceHand
         guard request.version >= 0 else { throw RPCError(code: .invalidArgument, message: "version must not be negative") }
         let input = try APIConversions.value(fromJSON: request.inputJson, field: "input_json")
         let id = request.workflowID.isEmpty ? UUID().uuidString.lowercased() : request.workflowID
-        return try await mappingWorkflowErrors {
+        return try await mappingErrors {
             let (snapshot, created) = try await engine.startReportingCreation(
                 type: request.workflowType,
                 id: id,
@@ -53,7 +53,7 @@ public final class WorkflowAPIService: Baton_Coordination_V1_WorkflowServiceHand
         -> Baton_Coordination_V1_Workflow
     {
         let id = try Self.requireID(request.workflowID)
-        return try await mappingWorkflowErrors { workflow(try await engine.snapshot(id: id)) }
+        return try await mappingErrors { workflow(try await engine.snapshot(id: id)) }
     }
 
     public func listWorkflows(_ request: Baton_Coordination_V1_ListWorkflowsRequest, context: ServerContext) async throws
@@ -78,7 +78,7 @@ public final class WorkflowAPIService: Baton_Coordination_V1_WorkflowServiceHand
             limit: pageSize,
             offset: offset
         )
-        return try await mappingWorkflowErrors {
+        return try await mappingErrors {
             let page = try await engine.list(query)
             let total = try await engine.count(query)
             var response = Baton_Coordination_V1_ListWorkflowsResponse()
@@ -94,7 +94,7 @@ public final class WorkflowAPIService: Baton_Coordination_V1_WorkflowServiceHand
     {
         let id = try Self.requireID(request.workflowID)
         let reason = request.initiatedBy.isEmpty ? request.reason : "\(request.reason) (by \(request.initiatedBy))"
-        return try await mappingWorkflowErrors {
+        return try await mappingErrors {
             var response = Baton_Coordination_V1_CancelWorkflowResponse()
             response.compensations = try await engine.cancel(id: id, reason: reason)
             return response
@@ -105,14 +105,14 @@ public final class WorkflowAPIService: Baton_Coordination_V1_WorkflowServiceHand
         -> Baton_Coordination_V1_Workflow
     {
         let id = try Self.requireID(request.workflowID)
-        return try await mappingWorkflowErrors { workflow(try await engine.pause(id: id)) }
+        return try await mappingErrors { workflow(try await engine.pause(id: id)) }
     }
 
     public func resumeWorkflow(_ request: Baton_Coordination_V1_ResumeWorkflowRequest, context: ServerContext) async throws
         -> Baton_Coordination_V1_Workflow
     {
         let id = try Self.requireID(request.workflowID)
-        return try await mappingWorkflowErrors { workflow(try await engine.resume(id: id)) }
+        return try await mappingErrors { workflow(try await engine.resume(id: id)) }
     }
 
     public func signalWorkflow(_ request: Baton_Coordination_V1_SignalWorkflowRequest, context: ServerContext) async throws
@@ -120,7 +120,7 @@ public final class WorkflowAPIService: Baton_Coordination_V1_WorkflowServiceHand
     {
         guard !request.signal.isEmpty else { throw RPCError(code: .invalidArgument, message: "signal is required") }
         let payload = try APIConversions.value(fromJSON: request.payloadJson, field: "payload_json")
-        return try await mappingWorkflowErrors {
+        return try await mappingErrors {
             let id: String
             switch request.target {
             case .workflowID(let workflowID)? where !workflowID.isEmpty:
@@ -142,7 +142,7 @@ public final class WorkflowAPIService: Baton_Coordination_V1_WorkflowServiceHand
         let id = try Self.requireID(request.workflowID)
         // Subscribe first, then read the history, so no event falls between the two.
         let live = events.watch(workflowID: id)
-        let (snapshot, history) = try await mappingWorkflowErrors {
+        let (snapshot, history) = try await mappingErrors {
             (try await engine.snapshot(id: id), try await engine.history(id: id))
         }
         var last: Int64 = 0
@@ -162,7 +162,7 @@ public final class WorkflowAPIService: Baton_Coordination_V1_WorkflowServiceHand
         -> Baton_Coordination_V1_GetWorkflowHistoryResponse
     {
         let id = try Self.requireID(request.workflowID)
-        return try await mappingWorkflowErrors {
+        return try await mappingErrors {
             let snapshot = try await engine.snapshot(id: id)
             var response = Baton_Coordination_V1_GetWorkflowHistoryResponse()
             response.events = try await engine.history(id: id).map {
@@ -178,7 +178,7 @@ public final class WorkflowAPIService: Baton_Coordination_V1_WorkflowServiceHand
         let now = clock.now().nanosecondsSinceEpoch
         let dayNanoseconds: Int64 = 86_400 * 1_000_000_000
         let midnight = WorkflowInstant(nanosecondsSinceEpoch: now - now % dayNanoseconds)
-        return try await mappingWorkflowErrors {
+        return try await mappingErrors {
             let statistics = try await engine.statistics(since: midnight)
             var metrics = Baton_Coordination_V1_Metrics()
             metrics.active = Int64(statistics.active)

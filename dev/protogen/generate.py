@@ -89,6 +89,8 @@ GROUPS: tuple[Group, ...] = (
             "baton/coordination/v1/workflow.proto",
             "baton/coordination/v1/workflow_service.proto",
             "baton/coordination/v1/event_service.proto",
+            "baton/order_fulfillment/v1/order_fulfillment.proto",
+            "baton/identity_operations/v1/identity_operations.proto",
         ),
         c_dir="Sources/CBatonAPIProtos",
         c_module="CBatonAPIProtos",

@@ -197,11 +197,36 @@ extension RPCError {
     }
 }
 
-/// Runs an API call, turning the engine's errors into their gRPC statuses.
-func mappingWorkflowErrors<Result>(_ body: () async throws -> Result) async throws -> Result {
+/// Runs an API call, turning the engine's and the orchestrators' errors into their gRPC
+/// statuses (an orchestrator's refusal keeps its message; a coordinator's failure also says
+/// which completed steps it undid).
+func mappingErrors<Result>(_ body: () async throws -> Result) async throws -> Result {
     do {
         return try await body()
+    } catch let error as RPCError {
+        throw error
     } catch let error as WorkflowError {
         throw RPCError(error)
+    } catch let failure as CoordinatorFailure {
+        let underlying = RPCError(classifying: failure.underlying)
+        throw RPCError(code: underlying.code, message: failure.description, cause: failure)
+    } catch {
+        throw RPCError(classifying: error)
+    }
+}
+
+extension RPCError {
+    /// A step-classified error (``StepErrorConvertible``, ``StepError``) as the gRPC status of the same name.
+    init(classifying error: any Error) {
+        if let error = error as? RPCError {
+            self = error
+            return
+        }
+        if let error = error as? WorkflowError {
+            self.init(error)
+            return
+        }
+        let step = StepError(classifying: error)
+        self.init(code: RPCError.Code(name: step.code.name) ?? .unknown, message: step.message.isEmpty ? step.code.name : step.message)
     }
 }

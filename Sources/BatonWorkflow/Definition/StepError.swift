@@ -46,10 +46,18 @@ public struct StepError: Error, Sendable, Hashable, Codable, CustomStringConvert
     public init(classifying error: any Error) {
         if let error = error as? StepError {
             self = error
+        } else if let error = error as? any StepErrorConvertible {
+            self = error.stepError
         } else if error is CancellationError {
             self = StepError(.cancelled, "step was cancelled")
         } else {
             self = StepError(.unknown, String(describing: error))
         }
     }
+}
+
+/// An error that knows how the engine should classify it: an orchestrator's own error type
+/// conforms so that a step may throw it directly and still be retried (or not) correctly.
+public protocol StepErrorConvertible: Error {
+    var stepError: StepError { get }
 }

@@ -8,4 +8,6 @@
 #include "baton/coordination/v1/workflow.pb-c.h"
 #include "baton/coordination/v1/workflow_service.pb-c.h"
 #include "baton/coordination/v1/event_service.pb-c.h"
+#include "baton/order_fulfillment/v1/order_fulfillment.pb-c.h"
+#include "baton/identity_operations/v1/identity_operations.pb-c.h"
 #endif

@@ -6,7 +6,7 @@ import BatonWorkflow
 /// Contract implementations and coordinators throw it; a workflow step turns it into a
 /// ``StepError`` whose code tells the engine whether to retry (`UNAVAILABLE`,
 /// `DEADLINE_EXCEEDED`) or to compensate at once.
-public struct IdentityOperationsError: Error, Sendable, CustomStringConvertible {
+public struct IdentityOperationsError: Error, StepErrorConvertible, Sendable, CustomStringConvertible {
     /// An extensible error code; each code is classified as one ``StepError/Code``.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         public let name: String

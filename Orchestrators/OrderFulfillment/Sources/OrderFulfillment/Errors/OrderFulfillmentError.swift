@@ -6,7 +6,7 @@ import BatonWorkflow
 /// Contract implementations throw it; a workflow step turns it into a ``StepError`` whose code
 /// tells the engine whether to retry (`UNAVAILABLE`, `DEADLINE_EXCEEDED`) or to compensate at
 /// once (`FAILED_PRECONDITION`, `NOT_FOUND`, `INVALID_ARGUMENT`).
-public struct OrderFulfillmentError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct OrderFulfillmentError: Error, StepErrorConvertible, Sendable, Hashable, CustomStringConvertible {
     /// An extensible error code; each code is classified as one ``StepError/Code``.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         public let name: String
