@@ -7,7 +7,7 @@ public protocol PurchaseOrders: Sendable {
     /// Places an open purchase order with a vendor.
     ///
     /// - Throws: `notFound` for an unknown vendor; `invalidArgument` when there are no lines or a
-    ///   quantity or price is not positive.
+    ///   quantity is not positive or a price is negative.
     func createPurchaseOrder(_ request: PurchaseOrderRequest, idempotencyKey: String) async throws -> PurchaseOrder
 
     /// Cancels a purchase order; cancelling a cancelled order answers it unchanged.

@@ -6,7 +6,7 @@
 public protocol SalesOrders: Sendable {
     /// Creates an open sales order.
     ///
-    /// - Throws: `invalidArgument` when there are no lines or a quantity or price is not positive.
+    /// - Throws: `invalidArgument` when there are no lines, a quantity is not positive or a price is negative.
     func createSalesOrder(_ request: SalesOrderRequest, idempotencyKey: String) async throws -> SalesOrder
 
     /// Cancels a sales order; cancelling a cancelled order answers it unchanged.

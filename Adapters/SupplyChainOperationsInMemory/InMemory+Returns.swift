@@ -1,0 +1,45 @@
+import SupplyChainOperations
+
+extension SupplyChainOperationsAdapters.InMemory: ReturnAuthorizations {
+    public func authorizeReturn(_ request: ReturnAuthorizationRequest, idempotencyKey: String) async throws -> ReturnAuthorization {
+        try await perform(.authorizeReturn, idempotencyKey: idempotencyKey) { state throws(SupplyChainError) in
+            _ = try state.existing(state.salesOrders, request.salesOrderID, "sales order")
+            try Self.validate(request.lines)
+            let rma = ReturnAuthorization(id: state.nextID("RMA"), request: request, status: .authorized)
+            state.returns[rma.id] = rma
+            return rma
+        }
+    }
+
+    public func cancelReturn(id: String, idempotencyKey: String) async throws -> ReturnAuthorization {
+        try await perform(.cancelReturn, idempotencyKey: idempotencyKey) { state throws(SupplyChainError) in
+            var rma = try state.existing(state.returns, id, "return authorization")
+            rma.status = .cancelled
+            state.returns[id] = rma
+            return rma
+        }
+    }
+
+    public func recordInspection(returnID: String, condition: ItemCondition, idempotencyKey: String) async throws -> Inspection {
+        try await perform(.recordInspection, idempotencyKey: idempotencyKey) { state throws(SupplyChainError) in
+            var rma = try state.existing(state.returns, returnID, "return authorization")
+            guard rma.status != .cancelled else { throw SupplyChainError(.failedPrecondition, "return '\(returnID)' is cancelled") }
+            rma.status = .inspected
+            state.returns[returnID] = rma
+            return Inspection(returnAuthorizationID: returnID, condition: condition, disposition: condition == .resellable ? .restock : .scrap)
+        }
+    }
+
+    public func returnAuthorization(id: String) async throws -> ReturnAuthorization {
+        try await read(.returnAuthorization) { state throws(SupplyChainError) in try state.existing(state.returns, id, "return authorization") }
+    }
+}
+
+extension SupplyChainOperationsAdapters.InMemory: SalesHistory {
+    public func demand(sku: String, warehouseID: String, periods: Int) async throws -> [Int64] {
+        try await read(.demand) { state throws(SupplyChainError) in
+            guard periods > 0 else { throw SupplyChainError(.invalidArgument, "history needs one or more periods") }
+            return Array((state.history[StockKey(sku: sku, warehouseID: warehouseID)] ?? []).suffix(periods))
+        }
+    }
+}
