@@ -52,6 +52,8 @@ extension SupplyChainOperationsAdapters {
         }
 
         struct Fault {
+            /// Calls that still succeed before the failures start.
+            var skip: Int
             var remaining: Int
             var code: SupplyChainError.Code
         }
@@ -154,6 +156,11 @@ extension SupplyChainOperationsAdapters {
             if let latency { try await Task.sleep(for: latency) }
             let fault: SupplyChainError.Code? = state.withLock { state in
                 guard var fault = state.faults[operation], fault.remaining > 0 else { return nil }
+                if fault.skip > 0 {
+                    fault.skip -= 1
+                    state.faults[operation] = fault
+                    return nil
+                }
                 fault.remaining -= 1
                 state.faults[operation] = fault.remaining > 0 ? fault : nil
                 return fault.code
@@ -163,9 +170,10 @@ extension SupplyChainOperationsAdapters {
 
         // MARK: Fault injection
 
-        /// Makes the next `times` calls of `operation` fail with `code` before reaching the state.
-        public func failNext(_ operation: Operation, times: Int = 1, with code: SupplyChainError.Code = .unavailable) {
-            state.withLock { $0.faults[operation] = times > 0 ? Fault(remaining: times, code: code) : nil }
+        /// Makes `times` calls of `operation` fail with `code` before reaching the state, starting
+        /// after the next `after` calls (which succeed or fail on their own merits).
+        public func failNext(_ operation: Operation, times: Int = 1, with code: SupplyChainError.Code = .unavailable, after: Int = 0) {
+            state.withLock { $0.faults[operation] = times > 0 ? Fault(skip: max(0, after), remaining: times, code: code) : nil }
         }
 
         /// Delays every call of `operation` by `latency` (nil removes the delay).
