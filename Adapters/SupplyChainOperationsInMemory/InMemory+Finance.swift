@@ -39,10 +39,7 @@ extension SupplyChainOperationsAdapters.InMemory: InventoryValuation {
 
     public func reverseValuation(id: String, idempotencyKey: String) async throws -> ValuationEntry {
         try await perform(.reverseValuation, idempotencyKey: idempotencyKey) { state throws(SupplyChainError) in
-            var entry = try state.existing(state.valuation, id, "valuation entry")
-            entry.reversed = true
-            state.valuation[id] = entry
-            return entry
+            try state.update(\.valuation, id, "valuation entry") { $0.reversed = true }
         }
     }
 }

@@ -24,10 +24,7 @@ extension SupplyChainOperationsAdapters.InMemory: SalesOrders {
 
     public func cancelSalesOrder(id: String, idempotencyKey: String) async throws -> SalesOrder {
         try await perform(.cancelSalesOrder, idempotencyKey: idempotencyKey) { state throws(SupplyChainError) in
-            var order = try state.existing(state.salesOrders, id, "sales order")
-            order.status = .cancelled
-            state.salesOrders[id] = order
-            return order
+            try state.update(\.salesOrders, id, "sales order") { $0.status = .cancelled }
         }
     }
 
@@ -50,10 +47,7 @@ extension SupplyChainOperationsAdapters.InMemory: PurchaseOrders {
 
     public func cancelPurchaseOrder(id: String, idempotencyKey: String) async throws -> PurchaseOrder {
         try await perform(.cancelPurchaseOrder, idempotencyKey: idempotencyKey) { state throws(SupplyChainError) in
-            var order = try state.existing(state.purchaseOrders, id, "purchase order")
-            order.status = .cancelled
-            state.purchaseOrders[id] = order
-            return order
+            try state.update(\.purchaseOrders, id, "purchase order") { $0.status = .cancelled }
         }
     }
 

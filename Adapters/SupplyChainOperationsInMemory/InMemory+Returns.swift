@@ -13,19 +13,16 @@ extension SupplyChainOperationsAdapters.InMemory: ReturnAuthorizations {
 
     public func cancelReturn(id: String, idempotencyKey: String) async throws -> ReturnAuthorization {
         try await perform(.cancelReturn, idempotencyKey: idempotencyKey) { state throws(SupplyChainError) in
-            var rma = try state.existing(state.returns, id, "return authorization")
-            rma.status = .cancelled
-            state.returns[id] = rma
-            return rma
+            try state.update(\.returns, id, "return authorization") { $0.status = .cancelled }
         }
     }
 
     public func recordInspection(returnID: String, condition: ItemCondition, idempotencyKey: String) async throws -> Inspection {
         try await perform(.recordInspection, idempotencyKey: idempotencyKey) { state throws(SupplyChainError) in
-            var rma = try state.existing(state.returns, returnID, "return authorization")
-            guard rma.status != .cancelled else { throw SupplyChainError(.failedPrecondition, "return '\(returnID)' is cancelled") }
-            rma.status = .inspected
-            state.returns[returnID] = rma
+            _ = try state.update(\.returns, returnID, "return authorization") { rma throws(SupplyChainError) in
+                guard rma.status != .cancelled else { throw SupplyChainError(.failedPrecondition, "return '\(returnID)' is cancelled") }
+                rma.status = .inspected
+            }
             return Inspection(returnAuthorizationID: returnID, condition: condition, disposition: condition == .resellable ? .restock : .scrap)
         }
     }

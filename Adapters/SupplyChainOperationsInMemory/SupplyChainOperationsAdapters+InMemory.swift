@@ -90,6 +90,19 @@ extension SupplyChainOperationsAdapters {
                 return entity
             }
 
+            /// Changes the stored entity under `id` in place and answers it; `notFound` naming `what`.
+            mutating func update<Entity>(
+                _ table: WritableKeyPath<State, [String: Entity]>,
+                _ id: String,
+                _ what: String,
+                _ change: (inout Entity) throws(SupplyChainError) -> Void
+            ) throws(SupplyChainError) -> Entity {
+                var entity = try existing(self[keyPath: table], id, what)
+                try change(&entity)
+                self[keyPath: table][id] = entity
+                return entity
+            }
+
             func requireWarehouse(_ id: String) throws(SupplyChainError) {
                 guard warehouses.contains(id) else { throw SupplyChainError(.notFound, "warehouse '\(id)' not found") }
             }

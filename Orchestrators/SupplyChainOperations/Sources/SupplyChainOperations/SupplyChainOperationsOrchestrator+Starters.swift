@@ -15,14 +15,9 @@ extension SupplyChainOperationsOrchestrator {
     ///   ``WorkflowError`` from the engine.
     @discardableResult
     public func dropshipOrder(_ request: DropshipOrderRequest, engine: WorkflowEngine, workflowID: String? = nil) async throws -> WorkflowSnapshot {
-        guard !request.orderReference.isEmpty, !request.lines.isEmpty else {
-            throw SupplyChainError(.invalidArgument, "a dropship order needs a reference and one or more lines")
-        }
-        return try await engine.start(
-            type: WorkflowTypes.dropshipOrder,
-            id: workflowID ?? Self.dropshipOrderID(orderReference: request.orderReference),
-            input: try WorkflowValue(encoding: request),
-            correlationID: request.orderReference
+        try await start(
+            WorkflowTypes.dropshipOrder, request, businessKey: request.orderReference, hasLines: !request.lines.isEmpty,
+            id: workflowID ?? Self.dropshipOrderID(orderReference: request.orderReference), engine: engine
         )
     }
 
@@ -33,14 +28,25 @@ extension SupplyChainOperationsOrchestrator {
     ///   ``WorkflowError`` from the engine.
     @discardableResult
     public func returnMerchandise(_ request: ReturnMerchandiseRequest, engine: WorkflowEngine, workflowID: String? = nil) async throws -> WorkflowSnapshot {
-        guard !request.returnReference.isEmpty, !request.lines.isEmpty else {
-            throw SupplyChainError(.invalidArgument, "a return needs a reference and one or more lines")
-        }
-        return try await engine.start(
-            type: WorkflowTypes.returnMerchandise,
-            id: workflowID ?? Self.returnMerchandiseID(returnReference: request.returnReference),
-            input: try WorkflowValue(encoding: request),
-            correlationID: request.returnReference
+        try await start(
+            WorkflowTypes.returnMerchandise, request, businessKey: request.returnReference, hasLines: !request.lines.isEmpty,
+            id: workflowID ?? Self.returnMerchandiseID(returnReference: request.returnReference), engine: engine
         )
+    }
+
+    /// Starts `type` with `input`, correlated by its business key, after checking it has a key and lines.
+    private func start<Input: Encodable>(
+        _ type: String,
+        _ input: Input,
+        businessKey: String,
+        hasLines: Bool,
+        id: String,
+        engine: WorkflowEngine
+    ) async throws -> WorkflowSnapshot {
+        guard !businessKey.isEmpty, hasLines else {
+            throw SupplyChainError(.invalidArgument, "a \(type) request needs a business key and one or more lines")
+        }
+        logger.debug("starting workflow", metadata: ["type": "\(type)", "id": "\(id)"])
+        return try await engine.start(type: type, id: id, input: try WorkflowValue(encoding: input), correlationID: businessKey)
     }
 }

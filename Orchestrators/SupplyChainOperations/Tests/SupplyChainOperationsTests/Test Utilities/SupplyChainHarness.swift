@@ -2,6 +2,7 @@ import BatonWorkflow
 import SupplyChainOperations
 import SupplyChainOperationsContractSuite
 import SupplyChainOperationsInMemory
+import Testing
 
 /// The in-memory backend as a contract-suite factory: a fresh backend per check.
 struct InMemoryBackendFactory: SupplyChainOperationsBackendFactory {
@@ -22,6 +23,17 @@ extension SupplyChainOperationsOrchestrator.Configuration {
         $0.shipmentTimeout = .seconds(3_600)
         $0.returnReceiptTimeout = .seconds(7_200)
     }
+}
+
+/// One case of a "refusal at step k" workflow test: the backend refuses `operation` once with
+/// `code`; the workflow ends in `status` with exactly `journal` taking effect.
+struct StepFailure: Sendable, CustomTestStringConvertible {
+    var step: String
+    var operation: SupplyChainOperationsAdapters.InMemory.Operation
+    var code: SupplyChainError.Code
+    var status: WorkflowStatus
+    var journal: [String]
+    var testDescription: String { "\(step) refused with \(code)" }
 }
 
 /// An orchestrator over a fresh in-memory backend, with a real engine on a manual clock.

@@ -53,15 +53,6 @@ struct DropshipOrderWorkflowTests {
         #expect(h.backend.invoices.first?.request.shipmentReference == "JD0001")
     }
 
-    struct StepFailure: Sendable, CustomTestStringConvertible {
-        var step: String
-        var operation: SupplyChainOperationsAdapters.InMemory.Operation
-        var code: SupplyChainError.Code
-        var status: WorkflowStatus
-        var journal: [String]
-        var testDescription: String { "\(step) refused with \(code)" }
-    }
-
     static let stepFailures = [
         StepFailure(step: Steps.createSalesOrder, operation: .createSalesOrder, code: .invalidArgument, status: .failed, journal: []),
         StepFailure(

@@ -41,15 +41,6 @@ struct ReturnMerchandiseWorkflowTests {
         #expect(h.backend.creditNotes.map(\.request) == [CreditNoteRequest(returnAuthorizationID: rma.id, customerID: "C-1", amountMinor: 2_500, currency: "EUR")])
     }
 
-    struct StepFailure: Sendable, CustomTestStringConvertible {
-        var step: String
-        var operation: SupplyChainOperationsAdapters.InMemory.Operation
-        var code: SupplyChainError.Code
-        var status: WorkflowStatus
-        var journal: [String]
-        var testDescription: String { "\(step) refused with \(code)" }
-    }
-
     static let stepFailures = [
         StepFailure(step: Steps.authorize, operation: .authorizeReturn, code: .notFound, status: .failed, journal: []),
         StepFailure(step: Steps.inspect, operation: .recordInspection, code: .failedPrecondition, status: .compensated, journal: ["authorizeReturn", "cancelReturn"]),
