@@ -6,9 +6,7 @@ extension SupplyChainOperationsAdapters.InMemory: Receivables {
             let order = try state.existing(state.salesOrders, request.salesOrderID, "sales order")
             guard order.status == .open else { throw SupplyChainError(.failedPrecondition, "sales order '\(order.id)' is cancelled") }
             guard request.amountMinor > 0 else { throw SupplyChainError(.invalidArgument, "an invoice needs a positive amount") }
-            let invoice = Invoice(id: state.nextID("INV"), request: request)
-            state.invoices[invoice.id] = invoice
-            return invoice
+            return state.insert(\.invoices, prefix: "INV") { id in Invoice(id: id, request: request) }
         }
     }
 
@@ -17,9 +15,7 @@ extension SupplyChainOperationsAdapters.InMemory: Receivables {
             let rma = try state.existing(state.returns, request.returnAuthorizationID, "return authorization")
             guard rma.status != .cancelled else { throw SupplyChainError(.failedPrecondition, "return '\(rma.id)' is cancelled") }
             guard request.amountMinor > 0 else { throw SupplyChainError(.invalidArgument, "a credit note needs a positive amount") }
-            let note = CreditNote(id: state.nextID("CN"), request: request)
-            state.creditNotes[note.id] = note
-            return note
+            return state.insert(\.creditNotes, prefix: "CN") { id in CreditNote(id: id, request: request) }
         }
     }
 }
@@ -31,9 +27,7 @@ extension SupplyChainOperationsAdapters.InMemory: InventoryValuation {
             guard amounts.count == posting.lines.count, amounts.reduce(0, +) == posting.allocation.charge.amountMinor else {
                 throw SupplyChainError(.invalidArgument, "the allocation needs one amount per line adding up to the charge")
             }
-            let entry = ValuationEntry(id: state.nextID("VAL"), posting: posting, reversed: false)
-            state.valuation[entry.id] = entry
-            return entry
+            return state.insert(\.valuation, prefix: "VAL") { id in ValuationEntry(id: id, posting: posting, reversed: false) }
         }
     }
 

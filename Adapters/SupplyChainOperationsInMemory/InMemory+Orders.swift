@@ -13,12 +13,9 @@ extension SupplyChainOperationsAdapters.InMemory: SalesOrders {
     public func createSalesOrder(_ request: SalesOrderRequest, idempotencyKey: String) async throws -> SalesOrder {
         try await perform(.createSalesOrder, idempotencyKey: idempotencyKey) { state throws(SupplyChainError) in
             try Self.validate(request.lines)
-            let order = SalesOrder(
-                id: state.nextID("SO"), reference: request.reference, customerID: request.customerID,
-                lines: request.lines, currency: request.currency, status: .open
-            )
-            state.salesOrders[order.id] = order
-            return order
+            return state.insert(\.salesOrders, prefix: "SO") { id in
+                SalesOrder(id: id, reference: request.reference, customerID: request.customerID, lines: request.lines, currency: request.currency, status: .open)
+            }
         }
     }
 
@@ -39,9 +36,7 @@ extension SupplyChainOperationsAdapters.InMemory: PurchaseOrders {
             guard state.vendors.contains(request.vendorID) else { throw SupplyChainError(.notFound, "vendor '\(request.vendorID)' not found") }
             try Self.validate(request.lines)
             if let warehouse = request.warehouseID { try state.requireWarehouse(warehouse) }
-            let order = PurchaseOrder(id: state.nextID("PO"), request: request, status: .open)
-            state.purchaseOrders[order.id] = order
-            return order
+            return state.insert(\.purchaseOrders, prefix: "PO") { id in PurchaseOrder(id: id, request: request, status: .open) }
         }
     }
 

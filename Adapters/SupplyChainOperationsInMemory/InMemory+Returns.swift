@@ -5,9 +5,7 @@ extension SupplyChainOperationsAdapters.InMemory: ReturnAuthorizations {
         try await perform(.authorizeReturn, idempotencyKey: idempotencyKey) { state throws(SupplyChainError) in
             _ = try state.existing(state.salesOrders, request.salesOrderID, "sales order")
             try Self.validate(request.lines)
-            let rma = ReturnAuthorization(id: state.nextID("RMA"), request: request, status: .authorized)
-            state.returns[rma.id] = rma
-            return rma
+            return state.insert(\.returns, prefix: "RMA") { id in ReturnAuthorization(id: id, request: request, status: .authorized) }
         }
     }
 

@@ -14,9 +14,7 @@ extension SupplyChainOperationsAdapters.InMemory: StockLevels {
             if request.kind == .restock {
                 try state.adjustOnHand(sku: request.sku, warehouseID: request.warehouseID, by: request.quantity)
             }
-            let movement = StockMovement(id: state.nextID("MV"), request: request, reversed: false)
-            state.movements[movement.id] = movement
-            return movement
+            return state.insert(\.movements, prefix: "MV") { id in StockMovement(id: id, request: request, reversed: false) }
         }
     }
 
@@ -44,9 +42,7 @@ extension SupplyChainOperationsAdapters.InMemory: WarehouseTransfers {
             try state.requireWarehouse(request.toWarehouseID)
             try state.adjustOnHand(sku: request.sku, warehouseID: request.fromWarehouseID, by: -request.quantity)
             try state.adjustOnHand(sku: request.sku, warehouseID: request.toWarehouseID, by: request.quantity)
-            let receipt = TransferReceipt(transferID: state.nextID("TR"), request: request, reversed: false)
-            state.transfers[receipt.transferID] = receipt
-            return receipt
+            return state.insert(\.transfers, prefix: "TR") { id in TransferReceipt(transferID: id, request: request, reversed: false) }
         }
     }
 

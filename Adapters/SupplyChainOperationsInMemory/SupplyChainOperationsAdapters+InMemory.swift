@@ -90,6 +90,18 @@ extension SupplyChainOperationsAdapters {
                 return entity
             }
 
+            /// Stores a new entity under the next id with `prefix` and answers it.
+            mutating func insert<Entity>(
+                _ table: WritableKeyPath<State, [String: Entity]>,
+                prefix: String,
+                _ make: (String) -> Entity
+            ) -> Entity {
+                let id = nextID(prefix)
+                let entity = make(id)
+                self[keyPath: table][id] = entity
+                return entity
+            }
+
             /// Changes the stored entity under `id` in place and answers it; `notFound` naming `what`.
             mutating func update<Entity>(
                 _ table: WritableKeyPath<State, [String: Entity]>,

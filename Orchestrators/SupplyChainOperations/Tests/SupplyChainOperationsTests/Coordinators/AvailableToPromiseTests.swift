@@ -51,20 +51,13 @@ struct AvailableToPromiseTests {
     @Test("reads stock and open purchase orders through the contracts: dropship, cancelled and other warehouses' orders are not supply")
     func throughContracts() async throws {
         let backend = SupplyChainOperationsAdapters.inMemory()
-        backend.addVendor("V-1")
         backend.setStock(sku: "WIDGET", warehouseID: "WH-A", onHand: 10, reserved: 4)
         backend.setStock(sku: "WIDGET", warehouseID: "WH-B", onHand: 5)
-        func order(_ quantity: Int64, _ warehouse: String?, _ day: CalendarDay?, sku: String = "WIDGET", key: String) async throws -> PurchaseOrder {
-            try await backend.createPurchaseOrder(
-                PurchaseOrderRequest(vendorID: "V-1", lines: [OrderLine(sku: sku, quantity: quantity, unitPriceMinor: 1)], currency: "EUR", warehouseID: warehouse, expectedOn: day),
-                idempotencyKey: key
-            )
-        }
-        _ = try await order(10, "WH-A", Self.day(12, 1), key: "po-1")
-        _ = try await order(6, "WH-B", Self.day(12, 3), key: "po-2")
-        _ = try await order(50, nil, Self.day(12, 1), key: "po-dropship")
-        _ = try await order(40, "WH-A", Self.day(12, 2), sku: "GADGET", key: "po-other-sku")
-        let cancelled = try await order(100, "WH-A", Self.day(12, 2), key: "po-cancelled")
+        try await backend.placePurchaseOrder(quantity: 10, warehouseID: "WH-A", expectedOn: Self.day(12, 1), key: "po-1")
+        try await backend.placePurchaseOrder(quantity: 6, warehouseID: "WH-B", expectedOn: Self.day(12, 3), key: "po-2")
+        try await backend.placePurchaseOrder(quantity: 50, warehouseID: nil, expectedOn: Self.day(12, 1), key: "po-dropship")
+        try await backend.placePurchaseOrder(sku: "GADGET", quantity: 40, warehouseID: "WH-A", expectedOn: Self.day(12, 2), key: "po-other-sku")
+        let cancelled = try await backend.placePurchaseOrder(quantity: 100, warehouseID: "WH-A", expectedOn: Self.day(12, 2), key: "po-cancelled")
         _ = try await backend.cancelPurchaseOrder(id: cancelled.id, idempotencyKey: "cancel")
         let orchestrator = SupplyChainOperationsOrchestrator(services: backend.services)
 

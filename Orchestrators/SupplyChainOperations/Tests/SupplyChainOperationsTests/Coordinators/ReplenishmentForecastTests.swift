@@ -51,16 +51,11 @@ struct ReplenishmentForecastTests {
     @Test("reads history, stock and open purchase orders into the warehouse through the contracts")
     func throughContracts() async throws {
         let backend = SupplyChainOperationsAdapters.inMemory()
-        backend.addVendor("V-1")
         backend.setStock(sku: "WIDGET", warehouseID: "WH-A", onHand: 40, reserved: 5)
         backend.setStock(sku: "WIDGET", warehouseID: "WH-B", onHand: 500)
         backend.setSalesHistory(sku: "WIDGET", warehouseID: "WH-A", demand: [99, 10, 20, 30, 40])
-        for (key, warehouse, quantity) in [("po-1", "WH-A", Int64(15)), ("po-2", "WH-B", 100)] {
-            _ = try await backend.createPurchaseOrder(
-                PurchaseOrderRequest(vendorID: "V-1", lines: [OrderLine(sku: "WIDGET", quantity: quantity, unitPriceMinor: 1)], currency: "EUR", warehouseID: warehouse),
-                idempotencyKey: key
-            )
-        }
+        try await backend.placePurchaseOrder(quantity: 15, warehouseID: "WH-A", key: "po-1")
+        try await backend.placePurchaseOrder(quantity: 100, warehouseID: "WH-B", key: "po-2")
         let orchestrator = SupplyChainOperationsOrchestrator(services: backend.services)
         let suggestion = try await orchestrator.replenishmentForecast(Self.request(.movingAverage(periods: 3)))
         #expect(suggestion.inventoryPosition == 50)

@@ -87,3 +87,24 @@ struct SupplyChainHarness {
     }
     static let returnID = SupplyChainOperationsOrchestrator.returnMerchandiseID(returnReference: "ret-7")
 }
+
+extension SupplyChainOperationsAdapters.InMemory {
+    /// Places a one-line purchase order with vendor `V-1` (which it registers) into `warehouseID`.
+    @discardableResult
+    func placePurchaseOrder(
+        sku: String = "WIDGET",
+        quantity: Int64,
+        warehouseID: String?,
+        expectedOn: CalendarDay? = nil,
+        key: String
+    ) async throws -> PurchaseOrder {
+        addVendor("V-1")
+        return try await createPurchaseOrder(
+            PurchaseOrderRequest(
+                vendorID: "V-1", lines: [OrderLine(sku: sku, quantity: quantity, unitPriceMinor: 1)], currency: "EUR",
+                warehouseID: warehouseID, expectedOn: expectedOn
+            ),
+            idempotencyKey: key
+        )
+    }
+}
