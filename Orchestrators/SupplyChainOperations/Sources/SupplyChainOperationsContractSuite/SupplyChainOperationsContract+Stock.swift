@@ -83,5 +83,18 @@ extension SupplyChainOperationsContract {
             try requireEqual(try await available(backend, "WIDGET", "WH-A"), 10, "source restored")
             try requireEqual(try await available(backend, "WIDGET", "WH-B"), 1, "destination restored")
         },
+        check("transfers: a reversal the destination can no longer cover is refused and moves nothing") { backend in
+            try await backend.seeding.setStock(sku: "WIDGET", warehouseID: "WH-A", onHand: 10, reserved: 0)
+            try await backend.seeding.setStock(sku: "WIDGET", warehouseID: "WH-B", onHand: 0, reserved: 0)
+            try await backend.seeding.setStock(sku: "WIDGET", warehouseID: "WH-C", onHand: 0, reserved: 0)
+            let transfers = backend.services.transfers
+            let receipt = try await transfers.transfer(TransferRequest(sku: "WIDGET", fromWarehouseID: "WH-A", toWarehouseID: "WH-B", quantity: 4), idempotencyKey: "t-1")
+            _ = try await transfers.transfer(TransferRequest(sku: "WIDGET", fromWarehouseID: "WH-B", toWarehouseID: "WH-C", quantity: 3), idempotencyKey: "t-2")
+            try await requireRefusal(.insufficientStock, "reverse with 1 of 4 left at the destination") {
+                _ = try await transfers.reverseTransfer(id: receipt.transferID, idempotencyKey: "t-1/reverse")
+            }
+            try requireEqual(try await available(backend, "WIDGET", "WH-A"), 6, "source unchanged")
+            try requireEqual(try await available(backend, "WIDGET", "WH-B"), 1, "destination unchanged")
+        },
     ]
 }

@@ -36,6 +36,15 @@ struct StepFailure: Sendable, CustomTestStringConvertible {
     var testDescription: String { "\(step) refused with \(code)" }
 }
 
+extension SupplyChainOperationsOrchestrator.Configuration {
+    /// A copy with `change` applied.
+    func with(_ change: (inout Self) -> Void) -> Self {
+        var copy = self
+        change(&copy)
+        return copy
+    }
+}
+
 /// An orchestrator over a fresh in-memory backend, with a real engine on a manual clock.
 struct SupplyChainHarness {
     let backend = SupplyChainOperationsAdapters.inMemory()

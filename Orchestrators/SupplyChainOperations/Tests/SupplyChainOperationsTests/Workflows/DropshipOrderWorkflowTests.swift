@@ -107,6 +107,25 @@ struct DropshipOrderWorkflowTests {
         #expect(final.step(Steps.createSalesOrder)?.status == .compensated)
     }
 
+    @Test("a service call that hangs past the call timeout fails on the clock and compensates")
+    func callTimeout() async throws {
+        let h = try SupplyChainHarness(configuration: .testing.with { $0.retry = .none; $0.callTimeout = .seconds(5) })
+        h.backend.setLatency(.seconds(86_400), for: .issueInvoice)
+        let final = try await h.run { engine in
+            try await h.orchestrator.dropshipOrder(SupplyChainHarness.dropship, engine: engine)
+            try await engine.signal(id: id, name: Signals.shipmentDispatched, payload: try WorkflowValue(encoding: SupplyChainHarness.shipment))
+            try await h.waitUntil(id, step: Steps.issueInvoice, is: .running)
+            await h.clock.waitForSleepers(count: 1)
+            h.clock.advance(by: .seconds(5))
+            return try await engine.waitForCompletion(id: id)
+        }
+        #expect(final.status == .compensated)
+        #expect(final.failedStep == Steps.issueInvoice)
+        #expect(final.error?.code == .deadlineExceeded)
+        #expect(h.backend.invoices.isEmpty)
+        #expect(h.journal == ["createSalesOrder", "createPurchaseOrder", "cancelPurchaseOrder", "cancelSalesOrder"])
+    }
+
     @Test("a compensation that fails transiently is retried and takes effect once")
     func compensationRetried() async throws {
         let h = try SupplyChainHarness()
