@@ -10,9 +10,11 @@ extension SupplyChainOperationsAdapters.InMemory: StockLevels {
     public func recordMovement(_ request: StockMovementRequest, idempotencyKey: String) async throws -> StockMovement {
         try await perform(.recordMovement, idempotencyKey: idempotencyKey) { state throws(SupplyChainError) in
             try state.requireWarehouse(request.warehouseID)
-            guard request.quantity > 0 else { throw SupplyChainError(.invalidArgument, "a movement needs a positive quantity") }
+            guard !request.lines.isEmpty, request.lines.allSatisfy({ $0.quantity > 0 }) else {
+                throw SupplyChainError(.invalidArgument, "a movement needs lines with positive quantities")
+            }
             if request.kind == .restock {
-                try state.adjustOnHand(sku: request.sku, warehouseID: request.warehouseID, by: request.quantity)
+                for line in request.lines { try state.adjustOnHand(sku: line.sku, warehouseID: request.warehouseID, by: line.quantity) }
             }
             return state.insert(\.movements, prefix: "MV") { id in StockMovement(id: id, request: request, reversed: false) }
         }
@@ -23,7 +25,9 @@ extension SupplyChainOperationsAdapters.InMemory: StockLevels {
             var movement = try state.existing(state.movements, id, "stock movement")
             guard !movement.reversed else { return movement }
             if movement.request.kind == .restock {
-                try state.adjustOnHand(sku: movement.request.sku, warehouseID: movement.request.warehouseID, by: -movement.request.quantity)
+                for line in movement.request.lines {
+                    try state.adjustOnHand(sku: line.sku, warehouseID: movement.request.warehouseID, by: -line.quantity)
+                }
             }
             movement.reversed = true
             state.movements[id] = movement

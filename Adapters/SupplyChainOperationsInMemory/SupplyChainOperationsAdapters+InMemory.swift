@@ -153,7 +153,8 @@ extension SupplyChainOperationsAdapters {
 
         /// Applies the operation's injected latency and faults, then performs it once per
         /// idempotency key: a repeated key answers the first result without running `body`.
-        /// A refused call records nothing, so it may be repeated with the same key.
+        /// The call is all or nothing: a refused call changes nothing and records nothing, so it
+        /// may be repeated with the same key.
         func perform<Result: Sendable>(
             _ operation: Operation,
             idempotencyKey: String,
@@ -169,7 +170,9 @@ extension SupplyChainOperationsAdapters {
                     }
                     return first
                 }
-                let result = try body(&state)
+                var draft = state
+                let result = try body(&draft)
+                state = draft
                 state.ledger[key] = result
                 state.journal.append(operation)
                 return result

@@ -14,25 +14,42 @@ extension SupplyChainOperationsContract {
         check("stock: a restock adds to on hand once per key; its reversal takes it back once") { backend in
             try await backend.seeding.setStock(sku: "WIDGET", warehouseID: "WH-A", onHand: 1, reserved: 0)
             let stock = backend.services.stock
-            let request = StockMovementRequest(kind: .restock, sku: "WIDGET", warehouseID: "WH-A", quantity: 2, reason: "RMA-1")
+            let request = StockMovementRequest(
+                kind: .restock, warehouseID: "WH-A", lines: [ItemQuantity(sku: "WIDGET", quantity: 2), ItemQuantity(sku: "GADGET", quantity: 5)], reason: "RMA-1")
             let movement = try await stock.recordMovement(request, idempotencyKey: "mv-1")
             try requireEqual(try await stock.recordMovement(request, idempotencyKey: "mv-1"), movement, "repeated restock")
             try requireEqual(try await available(backend, "WIDGET", "WH-A"), 3, "after restock")
+            try requireEqual(try await available(backend, "GADGET", "WH-A"), 5, "second line after restock")
             let reversed = try await stock.reverseMovement(id: movement.id, idempotencyKey: "mv-1/compensate")
             try require(reversed.reversed, "reversal is marked")
             _ = try await stock.reverseMovement(id: movement.id, idempotencyKey: "mv-1/compensate")
             _ = try await stock.reverseMovement(id: movement.id, idempotencyKey: "mv-1/again")
             try requireEqual(try await available(backend, "WIDGET", "WH-A"), 1, "after reversal")
+            try requireEqual(try await available(backend, "GADGET", "WH-A"), 0, "second line after reversal")
+        },
+        check("stock: a reversal that cannot cover every line is refused and changes nothing") { backend in
+            try await backend.seeding.setStock(sku: "WIDGET", warehouseID: "WH-A", onHand: 0, reserved: 0)
+            try await backend.seeding.setStock(sku: "WIDGET", warehouseID: "WH-B", onHand: 0, reserved: 0)
+            let request = StockMovementRequest(
+                kind: .restock, warehouseID: "WH-A", lines: [ItemQuantity(sku: "GADGET", quantity: 1), ItemQuantity(sku: "WIDGET", quantity: 2)], reason: "RMA-1")
+            let movement = try await backend.services.stock.recordMovement(request, idempotencyKey: "mv-1")
+            _ = try await backend.services.transfers.transfer(
+                TransferRequest(sku: "WIDGET", fromWarehouseID: "WH-A", toWarehouseID: "WH-B", quantity: 1), idempotencyKey: "t-1")
+            try await requireRefusal(.insufficientStock, "one of two restocked widgets left") {
+                _ = try await backend.services.stock.reverseMovement(id: movement.id, idempotencyKey: "mv-1/compensate")
+            }
+            try requireEqual(try await available(backend, "GADGET", "WH-A"), 1, "first line unchanged")
+            try requireEqual(try await available(backend, "WIDGET", "WH-A"), 1, "second line unchanged")
         },
         check("stock: a scrap leaves on hand unchanged") { backend in
             try await backend.seeding.setStock(sku: "WIDGET", warehouseID: "WH-A", onHand: 4, reserved: 0)
-            let request = StockMovementRequest(kind: .scrap, sku: "WIDGET", warehouseID: "WH-A", quantity: 2, reason: "RMA-1")
+            let request = StockMovementRequest(kind: .scrap, warehouseID: "WH-A", lines: [ItemQuantity(sku: "WIDGET", quantity: 2)], reason: "RMA-1")
             let movement = try await backend.services.stock.recordMovement(request, idempotencyKey: "mv-1")
             try requireEqual(movement.request.kind, .scrap, "kind")
             try requireEqual(try await available(backend, "WIDGET", "WH-A"), 4, "after scrap")
         },
         check("stock: unknown warehouses and movements are not found") { backend in
-            let request = StockMovementRequest(kind: .restock, sku: "WIDGET", warehouseID: "WH-missing", quantity: 1, reason: "r")
+            let request = StockMovementRequest(kind: .restock, warehouseID: "WH-missing", lines: [ItemQuantity(sku: "WIDGET", quantity: 1)], reason: "r")
             try await requireRefusal(.notFound, "movement into an unknown warehouse") {
                 _ = try await backend.services.stock.recordMovement(request, idempotencyKey: "mv-1")
             }

@@ -8,15 +8,17 @@ public protocol StockLevels: Sendable {
     /// An unknown sku has no levels (an empty answer, not an error).
     func stockLevels(sku: String) async throws -> [StockLevel]
 
-    /// Records a restock (adds to on hand) or a scrap (a write-off record; on hand unchanged).
+    /// Records a restock (adds every line to on hand) or a scrap (a write-off record; on hand
+    /// unchanged), all lines or none.
     ///
-    /// - Throws: `notFound` for an unknown warehouse; `invalidArgument` for a non-positive quantity.
+    /// - Throws: `notFound` for an unknown warehouse; `invalidArgument` for no lines or a
+    ///   non-positive quantity.
     func recordMovement(_ request: StockMovementRequest, idempotencyKey: String) async throws -> StockMovement
 
-    /// Undoes a movement: a restock's quantity leaves on hand again. Reversing a reversed
-    /// movement answers it unchanged.
+    /// Undoes a movement, all lines or none: a restock's quantities leave on hand again.
+    /// Reversing a reversed movement answers it unchanged.
     ///
-    /// - Throws: `notFound` for an unknown movement; `insufficientStock` when the restocked
+    /// - Throws: `notFound` for an unknown movement; `insufficientStock` when a restocked
     ///   quantity is no longer available.
     func reverseMovement(id: String, idempotencyKey: String) async throws -> StockMovement
 }

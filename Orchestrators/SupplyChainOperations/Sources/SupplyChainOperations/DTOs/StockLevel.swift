@@ -17,7 +17,19 @@ public struct StockLevel: Sendable, Codable, Hashable {
     public var available: Int64 { onHand - reserved }
 }
 
-/// A stock movement not caused by a transfer: returned goods put back on the shelf, or written off.
+/// A quantity of one item.
+public struct ItemQuantity: Sendable, Codable, Hashable {
+    public var sku: String
+    public var quantity: Int64
+
+    public init(sku: String, quantity: Int64) {
+        self.sku = sku
+        self.quantity = quantity
+    }
+}
+
+/// A stock movement not caused by a transfer, of one or more items in one warehouse, applied all
+/// or nothing: returned goods put back on the shelf, or written off.
 public struct StockMovementRequest: Sendable, Codable, Hashable {
     public enum Kind: String, Sendable, Codable, Hashable {
         /// Adds `quantity` to on-hand stock.
@@ -27,17 +39,15 @@ public struct StockMovementRequest: Sendable, Codable, Hashable {
     }
 
     public var kind: Kind
-    public var sku: String
     public var warehouseID: String
-    public var quantity: Int64
+    public var lines: [ItemQuantity]
     /// Why the movement happened (an RMA id).
     public var reason: String
 
-    public init(kind: Kind, sku: String, warehouseID: String, quantity: Int64, reason: String) {
+    public init(kind: Kind, warehouseID: String, lines: [ItemQuantity], reason: String) {
         self.kind = kind
-        self.sku = sku
         self.warehouseID = warehouseID
-        self.quantity = quantity
+        self.lines = lines
         self.reason = reason
     }
 }

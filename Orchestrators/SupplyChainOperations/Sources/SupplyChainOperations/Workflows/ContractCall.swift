@@ -3,16 +3,13 @@ import BatonWorkflow
 /// Runs one contract call as a step body: its result becomes the step's output, and a
 /// ``SupplyChainError`` becomes the ``StepError`` that tells the engine whether to retry.
 func contractCall<Output: Encodable>(_ call: () async throws -> Output) async throws -> WorkflowValue {
-    try WorkflowValue(encoding: try await classifyingRefusals(call))
-}
-
-/// Runs a contract call inside a step, turning a ``SupplyChainError`` into its ``StepError``.
-func classifyingRefusals<Output>(_ call: () async throws -> Output) async throws -> Output {
+    let output: Output
     do {
-        return try await call()
+        output = try await call()
     } catch let error as SupplyChainError {
         throw error.stepError
     }
+    return try WorkflowValue(encoding: output)
 }
 
 extension StepDefinition {

@@ -26,20 +26,12 @@ extension SupplyChainOperationsOrchestrator {
             StepDefinition.call(name) { step in
                 let request = try step.input(as: ReturnMerchandiseRequest.self)
                 let rma = try step.output(of: Steps.authorize, as: ReturnAuthorization.self)
-                var movements: [StockMovement] = []
-                for (index, line) in request.lines.enumerated() {
-                    let movement = StockMovementRequest(kind: kind, sku: line.sku, warehouseID: request.warehouseID, quantity: line.quantity, reason: rma.id)
-                    movements.append(try await classifyingRefusals {
-                        try await services.stock.recordMovement(movement, idempotencyKey: "\(step.idempotencyKey)/\(index)")
-                    })
-                }
-                return try WorkflowValue(encoding: movements)
+                let lines = request.lines.map { ItemQuantity(sku: $0.sku, quantity: $0.quantity) }
+                let movement = StockMovementRequest(kind: kind, warehouseID: request.warehouseID, lines: lines, reason: rma.id)
+                return try await contractCall { try await services.stock.recordMovement(movement, idempotencyKey: step.idempotencyKey) }
             } compensate: { step in
-                let movements = try step.output(of: name, as: [StockMovement].self)
-                for (index, movement) in movements.enumerated().reversed() {
-                    _ = try await contractCall { try await services.stock.reverseMovement(id: movement.id, idempotencyKey: "\(step.idempotencyKey)/\(index)") }
-                }
-                return .null
+                let movement = try step.output(of: name, as: StockMovement.self)
+                return try await contractCall { try await services.stock.reverseMovement(id: movement.id, idempotencyKey: step.idempotencyKey) }
             }.timeout(callTimeout)
         }
         return WorkflowDefinition(WorkflowTypes.returnMerchandise, configuration: workflowConfiguration) {

@@ -32,7 +32,7 @@ struct ReturnMerchandiseWorkflowTests {
         #expect(h.journal == ["createSalesOrder", "authorizeReturn", "recordInspection", "recordMovement", "issueCreditNote"])
         let movement = try #require(h.backend.movements.first)
         #expect(movement.request.kind == (disposition == .restock ? .restock : .scrap))
-        #expect(movement.request.quantity == 2)
+        #expect(movement.request.lines == [ItemQuantity(sku: "WIDGET", quantity: 2)])
         #expect(h.backend.stockLevel(sku: "WIDGET", warehouseID: "WH-A")?.onHand == (disposition == .restock ? 2 : 0))
         #expect((final.outputs[Steps.restock] != nil) == (disposition == .restock))
         #expect((final.outputs[Steps.scrap] != nil) == (disposition == .scrap))
