@@ -56,6 +56,8 @@ extension SupplyChainOperationsAdapters {
             var skip: Int
             var remaining: Int
             var code: SupplyChainError.Code
+            /// The call takes effect and only its answer is lost.
+            var losesResponse: Bool
         }
 
         struct State {
@@ -162,7 +164,7 @@ extension SupplyChainOperationsAdapters {
         ) async throws -> Result {
             guard !idempotencyKey.isEmpty else { throw SupplyChainError(.invalidArgument, "\(operation) needs an idempotency key") }
             try await enter(operation)
-            return try state.withLock { state throws(SupplyChainError) -> Result in
+            let result = try state.withLock { state throws(SupplyChainError) -> Result in
                 let key = LedgerKey(operation: operation, idempotencyKey: idempotencyKey)
                 if let first = state.ledger[key] {
                     guard let first = first as? Result else {
@@ -177,13 +179,25 @@ extension SupplyChainOperationsAdapters {
                 state.journal.append(operation)
                 return result
             }
+            if let lost = takeFault(operation, losesResponse: true) {
+                throw SupplyChainError(lost, "injected loss of the answer of \(operation)")
+            }
+            return result
         }
 
+        /// Applies the operation's injected latency, then any fault that fails it before it takes effect.
         private func enter(_ operation: Operation) async throws {
             let latency = state.withLock { $0.latency[operation] }
             if let latency { try await Task.sleep(for: latency) }
-            let fault: SupplyChainError.Code? = state.withLock { state in
-                guard var fault = state.faults[operation], fault.remaining > 0 else { return nil }
+            if let fault = takeFault(operation, losesResponse: false) {
+                throw SupplyChainError(fault, "injected failure of \(operation)")
+            }
+        }
+
+        /// Counts one call against the operation's injected fault of that timing; its code when this call fails.
+        private func takeFault(_ operation: Operation, losesResponse: Bool) -> SupplyChainError.Code? {
+            state.withLock { state in
+                guard var fault = state.faults[operation], fault.remaining > 0, fault.losesResponse == losesResponse else { return nil }
                 if fault.skip > 0 {
                     fault.skip -= 1
                     state.faults[operation] = fault
@@ -193,15 +207,24 @@ extension SupplyChainOperationsAdapters {
                 state.faults[operation] = fault.remaining > 0 ? fault : nil
                 return fault.code
             }
-            if let fault { throw SupplyChainError(fault, "injected failure of \(operation)") }
         }
 
         // MARK: Fault injection
 
-        /// Makes `times` calls of `operation` fail with `code` before reaching the state, starting
-        /// after the next `after` calls (which succeed or fail on their own merits).
-        public func failNext(_ operation: Operation, times: Int = 1, with code: SupplyChainError.Code = .unavailable, after: Int = 0) {
-            state.withLock { $0.faults[operation] = times > 0 ? Fault(skip: max(0, after), remaining: times, code: code) : nil }
+        /// Makes `times` calls of `operation` fail with `code`, starting after the next `after`
+        /// calls (which succeed or fail on their own merits). The failing calls change nothing,
+        /// unless `losingResponse`: then a mutating call takes effect and only its answer is lost,
+        /// as when a connection drops after the service committed.
+        public func failNext(
+            _ operation: Operation,
+            times: Int = 1,
+            with code: SupplyChainError.Code = .unavailable,
+            after: Int = 0,
+            losingResponse: Bool = false
+        ) {
+            state.withLock {
+                $0.faults[operation] = times > 0 ? Fault(skip: max(0, after), remaining: times, code: code, losesResponse: losingResponse) : nil
+            }
         }
 
         /// Delays every call of `operation` by `latency` (nil removes the delay).

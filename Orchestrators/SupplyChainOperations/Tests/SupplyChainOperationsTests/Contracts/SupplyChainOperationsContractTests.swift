@@ -41,6 +41,20 @@ struct SupplyChainOperationsContractTests {
         #expect(backend.journal == [.transfer, .transfer])
     }
 
+    @Test("a lost answer: the call took effect, and repeating it with the same key answers the first result")
+    func lostResponse() async throws {
+        let backend = SupplyChainOperationsAdapters.inMemory()
+        backend.addVendor("V-1")
+        backend.failNext(.createPurchaseOrder, with: .unavailable, losingResponse: true)
+        let request = PurchaseOrderRequest(vendorID: "V-1", lines: [OrderLine(sku: "A", quantity: 1, unitPriceMinor: 1)], currency: "EUR")
+        let error = await #expect(throws: SupplyChainError.self) { try await backend.createPurchaseOrder(request, idempotencyKey: "po-1") }
+        #expect(error?.code == .unavailable)
+        #expect(backend.purchaseOrders.count == 1)
+        let retried = try await backend.createPurchaseOrder(request, idempotencyKey: "po-1")
+        #expect(backend.purchaseOrders == [retried])
+        #expect(backend.journal == [.createPurchaseOrder])
+    }
+
     @Test("added latency delays calls without changing their result")
     func latency() async throws {
         let backend = SupplyChainOperationsAdapters.inMemory()

@@ -107,6 +107,26 @@ struct DropshipOrderWorkflowTests {
         #expect(final.step(Steps.createSalesOrder)?.status == .compensated)
     }
 
+    @Test("an answer lost after the purchase order was placed: the retry, with the same key, places nothing more")
+    func lostResponseRetried() async throws {
+        let h = try SupplyChainHarness()
+        h.backend.failNext(.createPurchaseOrder, with: .unavailable, losingResponse: true)
+        let final = try await h.run { engine in
+            try await h.orchestrator.dropshipOrder(SupplyChainHarness.dropship, engine: engine)
+            try await h.waitUntil(id, step: Steps.placePurchaseOrder, is: .retryScheduled)
+            #expect(h.backend.purchaseOrders.count == 1)
+            await h.clock.waitForSleepers(count: 1)
+            h.clock.advance(by: .seconds(1))
+            try await engine.signal(id: id, name: Signals.shipmentDispatched, payload: try WorkflowValue(encoding: SupplyChainHarness.shipment))
+            return try await engine.waitForCompletion(id: id)
+        }
+        #expect(final.status == .completed)
+        #expect(final.step(Steps.placePurchaseOrder)?.attempts == 2)
+        #expect(h.backend.purchaseOrders.count == 1)
+        #expect(try final.outputs[Steps.placePurchaseOrder]?.decode(PurchaseOrder.self) == h.backend.purchaseOrders.first)
+        #expect(h.journal == ["createSalesOrder", "createPurchaseOrder", "issueInvoice"])
+    }
+
     @Test("a service call that hangs past the call timeout fails on the clock and compensates")
     func callTimeout() async throws {
         let h = try SupplyChainHarness(configuration: .testing.with { $0.retry = .none; $0.callTimeout = .seconds(5) })
