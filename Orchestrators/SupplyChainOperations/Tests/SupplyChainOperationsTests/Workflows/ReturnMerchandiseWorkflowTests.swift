@@ -41,6 +41,26 @@ struct ReturnMerchandiseWorkflowTests {
         #expect(h.backend.creditNotes.map(\.request) == [CreditNoteRequest(returnAuthorizationID: rma.id, customerID: "C-1", amountMinor: 2_500, currency: "EUR")])
     }
 
+    @Test("a receipt signal that arrives before the wait is kept (authorization retried meanwhile)")
+    func signalBeforeWait() async throws {
+        let h = try SupplyChainHarness()
+        let request = try await h.returnRequest()
+        h.backend.failNext(.authorizeReturn, with: .timedOut)
+        let final = try await h.run { engine in
+            try await h.orchestrator.returnMerchandise(request, engine: engine)
+            try await h.waitUntil(id, step: Steps.authorize, is: .retryScheduled)
+            try await engine.signal(id: id, name: Signals.returnReceived, payload: try Self.receipt(.damaged))
+            await h.clock.waitForSleepers(count: 1)
+            h.clock.advance(by: .seconds(1))
+            return try await engine.waitForCompletion(id: id)
+        }
+        #expect(final.status == .completed)
+        #expect(final.step(Steps.authorize)?.attempts == 2)
+        #expect(try final.outputs[Steps.awaitReceipt]?.decode(ReturnReceipt.self).condition == .damaged)
+        #expect(h.backend.movements.map(\.request.kind) == [.scrap])
+        #expect(h.journal == ["createSalesOrder", "authorizeReturn", "recordInspection", "recordMovement", "issueCreditNote"])
+    }
+
     static let stepFailures = [
         StepFailure(step: Steps.authorize, operation: .authorizeReturn, code: .notFound, status: .failed, journal: []),
         StepFailure(step: Steps.inspect, operation: .recordInspection, code: .failedPrecondition, status: .compensated, journal: ["authorizeReturn", "cancelReturn"]),
