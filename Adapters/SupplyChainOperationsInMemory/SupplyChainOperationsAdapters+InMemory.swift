@@ -1,0 +1,276 @@
+import Synchronization
+import SupplyChainOperations
+
+extension SupplyChainOperationsAdapters {
+    /// An in-memory backend that behaves like the real sales, procurement, inventory, warehouse,
+    /// receivables, returns, analytics and costing services: stock runs out, unknown ids are
+    /// `notFound`, idempotency keys are honoured (a call repeated with a key already used for
+    /// that operation answers the first result and has no second effect, compensations
+    /// included), and faults can be injected per operation.
+    ///
+    /// Seed it with ``addVendor(_:)``, ``addWarehouse(_:)``, ``setStock(sku:warehouseID:onHand:reserved:)``
+    /// and ``setSalesHistory(sku:warehouseID:demand:)``; inspect it with ``journal`` and the
+    /// read-only collections.
+    public final class InMemory: Sendable {
+        /// A contract operation, by name, for fault injection and the journal.
+        public struct Operation: Sendable, Hashable, CustomStringConvertible {
+            public let name: String
+            public init(_ name: String) { self.name = name }
+            public var description: String { name }
+
+            public static let createSalesOrder = Operation("createSalesOrder")
+            public static let cancelSalesOrder = Operation("cancelSalesOrder")
+            public static let salesOrder = Operation("salesOrder")
+            public static let createPurchaseOrder = Operation("createPurchaseOrder")
+            public static let cancelPurchaseOrder = Operation("cancelPurchaseOrder")
+            public static let purchaseOrder = Operation("purchaseOrder")
+            public static let openPurchaseOrders = Operation("openPurchaseOrders")
+            public static let stockLevels = Operation("stockLevels")
+            public static let recordMovement = Operation("recordMovement")
+            public static let reverseMovement = Operation("reverseMovement")
+            public static let transfer = Operation("transfer")
+            public static let reverseTransfer = Operation("reverseTransfer")
+            public static let issueInvoice = Operation("issueInvoice")
+            public static let issueCreditNote = Operation("issueCreditNote")
+            public static let authorizeReturn = Operation("authorizeReturn")
+            public static let cancelReturn = Operation("cancelReturn")
+            public static let recordInspection = Operation("recordInspection")
+            public static let returnAuthorization = Operation("returnAuthorization")
+            public static let demand = Operation("demand")
+            public static let postValuation = Operation("postValuation")
+            public static let reverseValuation = Operation("reverseValuation")
+        }
+
+        struct StockKey: Hashable {
+            var sku: String
+            var warehouseID: String
+        }
+
+        struct LedgerKey: Hashable {
+            var operation: Operation
+            var idempotencyKey: String
+        }
+
+        struct Fault {
+            /// Calls that still succeed before the failures start.
+            var skip: Int
+            var remaining: Int
+            var code: SupplyChainError.Code
+            /// The call takes effect and only its answer is lost.
+            var losesResponse: Bool
+        }
+
+        struct State {
+            var counters: [String: Int] = [:]
+            var ledger: [LedgerKey: any Sendable] = [:]
+            var journal: [Operation] = []
+            var faults: [Operation: Fault] = [:]
+            var latency: [Operation: Duration] = [:]
+            var vendors: Set<String> = []
+            var warehouses: Set<String> = []
+            var stock: [StockKey: StockLevel] = [:]
+            var history: [StockKey: [Int64]] = [:]
+            var salesOrders: [String: SalesOrder] = [:]
+            var purchaseOrders: [String: PurchaseOrder] = [:]
+            var movements: [String: StockMovement] = [:]
+            var transfers: [String: TransferReceipt] = [:]
+            var invoices: [String: Invoice] = [:]
+            var creditNotes: [String: CreditNote] = [:]
+            var returns: [String: ReturnAuthorization] = [:]
+            var valuation: [String: ValuationEntry] = [:]
+
+            /// The next id with `prefix`: `SO-1`, `SO-2`, … (ids sort in creation order per prefix).
+            mutating func nextID(_ prefix: String) -> String {
+                counters[prefix, default: 0] += 1
+                let number = String(counters[prefix]!)
+                return "\(prefix)-" + String(repeating: "0", count: max(0, 6 - number.count)) + number
+            }
+
+            /// The stored entity under `id`, or `notFound` naming `what`.
+            func existing<Entity>(_ table: [String: Entity], _ id: String, _ what: String) throws(SupplyChainError) -> Entity {
+                guard let entity = table[id] else { throw SupplyChainError(.notFound, "\(what) '\(id)' not found") }
+                return entity
+            }
+
+            /// Stores a new entity under the next id with `prefix` and answers it.
+            mutating func insert<Entity>(
+                _ table: WritableKeyPath<State, [String: Entity]>,
+                prefix: String,
+                _ make: (String) -> Entity
+            ) -> Entity {
+                let id = nextID(prefix)
+                let entity = make(id)
+                self[keyPath: table][id] = entity
+                return entity
+            }
+
+            /// Changes the stored entity under `id` in place and answers it; `notFound` naming `what`.
+            mutating func update<Entity>(
+                _ table: WritableKeyPath<State, [String: Entity]>,
+                _ id: String,
+                _ what: String,
+                _ change: (inout Entity) throws(SupplyChainError) -> Void
+            ) throws(SupplyChainError) -> Entity {
+                var entity = try existing(self[keyPath: table], id, what)
+                try change(&entity)
+                self[keyPath: table][id] = entity
+                return entity
+            }
+
+            func requireWarehouse(_ id: String) throws(SupplyChainError) {
+                guard warehouses.contains(id) else { throw SupplyChainError(.notFound, "warehouse '\(id)' not found") }
+            }
+
+            /// Adds `delta` to the on-hand stock; a decrease needs that much available stock.
+            mutating func adjustOnHand(sku: String, warehouseID: String, by delta: Int64) throws(SupplyChainError) {
+                let key = StockKey(sku: sku, warehouseID: warehouseID)
+                var level = stock[key] ?? StockLevel(sku: sku, warehouseID: warehouseID, onHand: 0, reserved: 0)
+                guard level.available + delta >= 0 else {
+                    throw SupplyChainError(.insufficientStock, "\(warehouseID) has \(level.available) of \(sku) available, \(-delta) needed")
+                }
+                level.onHand += delta
+                stock[key] = level
+            }
+        }
+
+        let state = Mutex(State())
+
+        init() {}
+
+        /// The services bundle with this backend in every role.
+        public var services: SupplyChainOperationsServices {
+            SupplyChainOperationsServices(
+                salesOrders: self, purchaseOrders: self, stock: self, transfers: self,
+                receivables: self, returns: self, salesHistory: self, valuation: self
+            )
+        }
+
+        // MARK: Calls
+
+        /// Applies the operation's injected latency and faults, then reads the state.
+        func read<Result: Sendable>(_ operation: Operation, _ body: (State) throws(SupplyChainError) -> Result) async throws -> Result {
+            try await enter(operation)
+            return try state.withLock { state throws(SupplyChainError) in try body(state) }
+        }
+
+        /// Applies the operation's injected latency and faults, then performs it once per
+        /// idempotency key: a repeated key answers the first result without running `body`.
+        /// The call is all or nothing: a refused call changes nothing and records nothing, so it
+        /// may be repeated with the same key.
+        func perform<Result: Sendable>(
+            _ operation: Operation,
+            idempotencyKey: String,
+            _ body: (inout State) throws(SupplyChainError) -> Result
+        ) async throws -> Result {
+            guard !idempotencyKey.isEmpty else { throw SupplyChainError(.invalidArgument, "\(operation) needs an idempotency key") }
+            try await enter(operation)
+            let result = try state.withLock { state throws(SupplyChainError) -> Result in
+                let key = LedgerKey(operation: operation, idempotencyKey: idempotencyKey)
+                if let first = state.ledger[key] {
+                    guard let first = first as? Result else {
+                        throw SupplyChainError(.invalidArgument, "idempotency key '\(idempotencyKey)' was used for another \(operation) call")
+                    }
+                    return first
+                }
+                var draft = state
+                let result = try body(&draft)
+                state = draft
+                state.ledger[key] = result
+                state.journal.append(operation)
+                return result
+            }
+            if let lost = takeFault(operation, losesResponse: true) {
+                throw SupplyChainError(lost, "injected loss of the answer of \(operation)")
+            }
+            return result
+        }
+
+        /// Applies the operation's injected latency, then any fault that fails it before it takes effect.
+        private func enter(_ operation: Operation) async throws {
+            let latency = state.withLock { $0.latency[operation] }
+            if let latency { try await Task.sleep(for: latency) }
+            if let fault = takeFault(operation, losesResponse: false) {
+                throw SupplyChainError(fault, "injected failure of \(operation)")
+            }
+        }
+
+        /// Counts one call against the operation's injected fault of that timing; its code when this call fails.
+        private func takeFault(_ operation: Operation, losesResponse: Bool) -> SupplyChainError.Code? {
+            state.withLock { state in
+                guard var fault = state.faults[operation], fault.remaining > 0, fault.losesResponse == losesResponse else { return nil }
+                if fault.skip > 0 {
+                    fault.skip -= 1
+                    state.faults[operation] = fault
+                    return nil
+                }
+                fault.remaining -= 1
+                state.faults[operation] = fault.remaining > 0 ? fault : nil
+                return fault.code
+            }
+        }
+
+        // MARK: Fault injection
+
+        /// Makes `times` calls of `operation` fail with `code`, starting after the next `after`
+        /// calls (which succeed or fail on their own merits). The failing calls change nothing,
+        /// unless `losingResponse`: then a mutating call takes effect and only its answer is lost,
+        /// as when a connection drops after the service committed.
+        public func failNext(
+            _ operation: Operation,
+            times: Int = 1,
+            with code: SupplyChainError.Code = .unavailable,
+            after: Int = 0,
+            losingResponse: Bool = false
+        ) {
+            state.withLock {
+                $0.faults[operation] = times > 0 ? Fault(skip: max(0, after), remaining: times, code: code, losesResponse: losingResponse) : nil
+            }
+        }
+
+        /// Delays every call of `operation` by `latency` (nil removes the delay).
+        public func setLatency(_ latency: Duration?, for operation: Operation) {
+            state.withLock { $0.latency[operation] = latency }
+        }
+
+        // MARK: Seeding
+
+        public func addVendor(_ id: String) {
+            _ = state.withLock { $0.vendors.insert(id) }
+        }
+
+        public func addWarehouse(_ id: String) {
+            _ = state.withLock { $0.warehouses.insert(id) }
+        }
+
+        /// Sets the stock of `sku` in `warehouseID` (registering the warehouse).
+        public func setStock(sku: String, warehouseID: String, onHand: Int64, reserved: Int64 = 0) {
+            state.withLock { state in
+                state.warehouses.insert(warehouseID)
+                state.stock[StockKey(sku: sku, warehouseID: warehouseID)] = StockLevel(sku: sku, warehouseID: warehouseID, onHand: onHand, reserved: reserved)
+            }
+        }
+
+        /// Sets the demand history of `sku` from `warehouseID`, oldest period first.
+        public func setSalesHistory(sku: String, warehouseID: String, demand: [Int64]) {
+            state.withLock { $0.history[StockKey(sku: sku, warehouseID: warehouseID)] = demand }
+        }
+
+        // MARK: Inspection (read-only, for tests and demos)
+
+        /// The mutating operations that took effect, in order (idempotent repeats and refusals excluded).
+        public var journal: [Operation] { state.withLock { $0.journal } }
+
+        public func stockLevel(sku: String, warehouseID: String) -> StockLevel? {
+            state.withLock { $0.stock[StockKey(sku: sku, warehouseID: warehouseID)] }
+        }
+
+        public var salesOrders: [SalesOrder] { state.withLock { $0.salesOrders.values.sorted { $0.id < $1.id } } }
+        public var purchaseOrders: [PurchaseOrder] { state.withLock { $0.purchaseOrders.values.sorted { $0.id < $1.id } } }
+        public var movements: [StockMovement] { state.withLock { $0.movements.values.sorted { $0.id < $1.id } } }
+        public var transfers: [TransferReceipt] { state.withLock { $0.transfers.values.sorted { $0.transferID < $1.transferID } } }
+        public var invoices: [Invoice] { state.withLock { $0.invoices.values.sorted { $0.id < $1.id } } }
+        public var creditNotes: [CreditNote] { state.withLock { $0.creditNotes.values.sorted { $0.id < $1.id } } }
+        public var returnAuthorizations: [ReturnAuthorization] { state.withLock { $0.returns.values.sorted { $0.id < $1.id } } }
+        public var valuationEntries: [ValuationEntry] { state.withLock { $0.valuation.values.sorted { $0.id < $1.id } } }
+    }
+}

@@ -1,1 +1,0 @@
-// An in-memory backend for the SupplyChainOperations contracts.

@@ -1,1 +1,0 @@
-// The SupplyChainOperations orchestrator: see Orchestrators/SupplyChainOperations/README.md.
