@@ -5,7 +5,7 @@ import BatonWorkflow
 /// failure of the service behind the contract (unavailable, timed out).
 ///
 /// ``stepError`` classifies it for the engine: refusals are not retried, transient failures are.
-public struct SupplyChainError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct SupplyChainError: Error, StepErrorConvertible, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong; extensible, compared by name.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         public let name: String
