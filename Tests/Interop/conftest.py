@@ -95,3 +95,50 @@ def stub(pb, channel):
 @pytest.fixture(scope="session")
 def health_stub(pb, channel):
     return pb.health_pb2_grpc.HealthStub(channel)
+
+
+# --------------------------------------------------------------------------------------------
+# The coordination server (`baton serve`)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def api(tmp_path_factory):
+    """The generated modules of Baton's own API (see support.load_baton_modules)."""
+    return support.load_baton_modules(str(tmp_path_factory.mktemp("baton_pb2")))
+
+
+@pytest.fixture(scope="session")
+def baton_binary():
+    if not os.access(support.BATON_BINARY, os.X_OK):
+        pytest.skip(f"{support.BATON_BINARY} not built (swift build)")
+    return support.BATON_BINARY
+
+
+@pytest.fixture
+def start_baton_serve(baton_binary, tmp_path):
+    """Factory for `baton serve` processes on free ports with a SQLite store under tmp_path
+    (the same file for every start unless `store` is given); killed at teardown."""
+    started = []
+
+    def start(store: str | None = None, extra: tuple[str, ...] = ()):
+        args = [baton_binary, "serve", "--host", "127.0.0.1", "--port", "0", "--http-port", "0",
+                "--store", store or f"sqlite:{tmp_path / 'baton.sqlite'}", *extra]
+        server = support.BatonServerProcess(str(tmp_path / f"serve{len(started)}.log"), binary=baton_binary, args=args)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.kill()
+
+
+@pytest.fixture
+def baton_serve(start_baton_serve):
+    """One `baton serve` for a test; it must exit 0 on SIGTERM at the end."""
+    server = start_baton_serve()
+    yield server
+    alive = server.alive()
+    code = server.stop(timeout=20)
+    assert alive, f"baton serve died during the test (exit {server.proc.returncode}); log: {server.log_tail()}"
+    assert code == 0, f"baton serve exited {code} after SIGTERM (None = hung, killed); log: {server.log_tail()}"

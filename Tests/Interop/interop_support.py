@@ -35,6 +35,7 @@ PROTO_FILES = [
 BIN_DIR = os.environ.get("BATON_BIN_DIR", os.path.join(REPO_ROOT, ".build", "debug"))
 SERVER_BINARY = os.path.join(BIN_DIR, "baton-interop-server")
 CLIENT_BINARY = os.path.join(BIN_DIR, "baton-interop-client")
+BATON_BINARY = os.path.join(BIN_DIR, "baton")
 
 # Channel options for every grpcio channel: never go through an HTTP proxy from the environment.
 CHANNEL_OPTIONS = [("grpc.enable_http_proxy", 0)]
@@ -100,20 +101,24 @@ def load_grpc_modules(out_dir: str) -> types.SimpleNamespace:
 # The Baton server process
 # --------------------------------------------------------------------------------------------
 
-LISTENING_LINE = re.compile(r"^listening on 127\.0\.0\.1:(\d+)$")
+LISTENING_LINE = re.compile(r"^listening on 127\.0\.0\.1:(\d+)(?: http (\d+))?$")
 
 
 class BatonServerProcess:
-    """`baton-interop-server` on a free port, with its stderr in `log_path`."""
+    """A Baton server process on a free port (`baton-interop-server` unless `args` says
+    otherwise, e.g. `[BATON_BINARY, "serve", …]`), with its stderr in `log_path`. It must print
+    `listening on 127.0.0.1:PORT` (optionally followed by ` http PORT`) as its first line."""
 
-    def __init__(self, log_path: str, binary: str = SERVER_BINARY, start_timeout: float = 20.0):
+    def __init__(self, log_path: str, binary: str = SERVER_BINARY, start_timeout: float = 20.0,
+                 args: list[str] | None = None, env: dict | None = None):
         self.binary = binary
         self.log_path = log_path
         self.stdout_lines: list[str] = []
         self._lines: queue.Queue = queue.Queue()
         self._log = open(log_path, "wb")  # noqa: SIM115
         self.proc = subprocess.Popen(
-            [binary, "--host", "127.0.0.1", "--port", "0"],
+            args or [binary, "--host", "127.0.0.1", "--port", "0"],
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=self._log,
@@ -133,6 +138,7 @@ class BatonServerProcess:
             self.kill()
             raise RuntimeError(f"unexpected first stdout line {line!r}")
         self.port = int(match.group(1))
+        self.http_port = int(match.group(2)) if match.group(2) else None
         if not 0 < self.port < 65536:
             self.kill()
             raise RuntimeError(f"bad port in {line!r}")
@@ -191,6 +197,37 @@ class BatonServerProcess:
     def log_tail(self, size: int = 4000) -> str:
         data = self._read_log()
         return "<no log>" if data is None else data[-size:].decode("utf-8", "replace")
+
+
+def load_baton_modules(out_dir: str) -> types.SimpleNamespace:
+    """Generates and imports the Python modules of Baton's own API (`proto/baton/…`)."""
+    import grpc_tools  # noqa: PLC0415
+    from grpc_tools import protoc  # noqa: PLC0415
+
+    files = []
+    for root, _, names in os.walk(os.path.join(PROTO_ROOT, "baton")):
+        files += [os.path.relpath(os.path.join(root, n), PROTO_ROOT) for n in names if n.endswith(".proto")]
+    files = [f for f in files if not f.startswith("baton/testing/")]
+    os.makedirs(out_dir, exist_ok=True)
+    include = os.path.join(os.path.dirname(grpc_tools.__file__), "_proto")
+    args = ["grpc_tools.protoc", f"-I{PROTO_ROOT}", f"-I{include}", f"--python_out={out_dir}",
+            f"--grpc_python_out={out_dir}", *sorted(files)]
+    if protoc.main(args) != 0:
+        raise RuntimeError(f"grpc_tools.protoc failed: {' '.join(args)}")
+    if out_dir not in sys.path:
+        sys.path.insert(0, out_dir)
+    import importlib  # noqa: PLC0415
+
+    ns = types.SimpleNamespace()
+    for module in ("workflow", "workflow_service", "event_service"):
+        setattr(ns, f"{module}_pb2", importlib.import_module(f"baton.coordination.v1.{module}_pb2"))
+    for module in ("workflow_service", "event_service"):
+        setattr(ns, f"{module}_pb2_grpc", importlib.import_module(f"baton.coordination.v1.{module}_pb2_grpc"))
+    ns.order_pb2 = importlib.import_module("baton.order_fulfillment.v1.order_fulfillment_pb2")
+    ns.order_pb2_grpc = importlib.import_module("baton.order_fulfillment.v1.order_fulfillment_pb2_grpc")
+    ns.identity_pb2 = importlib.import_module("baton.identity_operations.v1.identity_operations_pb2")
+    ns.identity_pb2_grpc = importlib.import_module("baton.identity_operations.v1.identity_operations_pb2_grpc")
+    return ns
 
 
 def make_channel(address: str, ready_timeout: float = 10.0):
