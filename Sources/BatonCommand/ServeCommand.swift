@@ -19,7 +19,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "RPC port, 0 picks a free port [BATON_PORT; default 7070].")
     var port: Int?
 
-    @Option(help: "HTTP port for /metrics, /healthz and /readyz; 0 picks a free port, -1 serves none [BATON_HTTP_PORT; default 7071].")
+    @Option(help: "HTTP port for /metrics, /healthz and /readyz; 0 picks a free port, --http-port=-1 serves none [BATON_HTTP_PORT; default 7071].")
     var httpPort: Int?
 
     @Option(help: "Workflow store: sqlite:PATH (durable) or memory (lost on exit) [BATON_STORE; default sqlite:baton.sqlite].")

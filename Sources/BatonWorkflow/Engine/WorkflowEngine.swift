@@ -267,6 +267,7 @@ public final class WorkflowEngine: Service {
             return (existing, false)
         case .created:
             await eventBus.publish(event)
+            log(event, of: machine.snapshot)
             enqueue(machine)
             return (machine.snapshot, true)
         }

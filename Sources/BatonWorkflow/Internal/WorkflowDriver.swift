@@ -63,6 +63,7 @@ struct WorkflowDriver {
         )
         machine = next
         await engine.eventBus.publish(event)
+        engine.log(event, of: next.snapshot)
         engine.didRecord(next.snapshot)
     }
 
