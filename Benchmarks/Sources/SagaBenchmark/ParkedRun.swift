@@ -24,6 +24,8 @@ enum ParkedRun {
         /// Parked workflows signalled at the end that then completed (a sample, to show they are live).
         var signalledCompleted: Int
         var signalled: Int
+        /// RSS once the engine is shut down and the store closed.
+        var afterShutdownRSSKiB = 0
 
         func bytesPerWorkflow(_ point: Point) -> Double {
             Double(point.rssKiB - baselineRSSKiB) * 1024 / Double(max(1, point.parked))
@@ -32,7 +34,7 @@ enum ParkedRun {
 
     static func run(directory: String, counts: [Int], starters: Int, rssLimitMiB: Int) async throws -> Result {
         let path = "\(directory)/parked.sqlite"
-        return try await SagaWorkload.withEngine(directory: directory, name: "parked") { engine, _, bus in
+        var result = try await SagaWorkload.withEngine(directory: directory, name: "parked") { engine, _, bus in
             ProcessMemory.trim()
             var result = Result(
                 baselineRSSKiB: ProcessMemory.residentKiB().rss,
@@ -101,6 +103,11 @@ enum ParkedRun {
             result.signalled = sample
             return result
         }
+        // The engine has stopped (its drivers exited) and the store is closed: what RSS falls
+        // back to shows whether the per-workflow memory was held by the engine.
+        ProcessMemory.trim()
+        result.afterShutdownRSSKiB = ProcessMemory.residentKiB().rss
+        return result
     }
 
     private static func fileSize(_ path: String) -> Int {

@@ -62,6 +62,7 @@ struct Report {
         }
         if result.stoppedAtLimit { print("stopped early: RSS passed --parked-rss-limit-mib \(options.parkedRSSLimitMiB)") }
         print("signalled \(result.signalled) parked workflows afterwards: \(result.signalledCompleted) completed")
+        print("RSS after the engine shut down and the store closed: \(mib(result.afterShutdownRSSKiB)) MiB")
         print()
     }
 
