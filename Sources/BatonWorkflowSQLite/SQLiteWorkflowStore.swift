@@ -92,14 +92,27 @@ public final class SQLiteWorkflowStore: WorkflowStore {
     public func create(_ snapshot: WorkflowSnapshot, events: [WorkflowEvent], owner: String, leaseUntil: WorkflowInstant) async throws
         -> WorkflowStoreCreateResult
     {
-        switch try await committer.submit(.create(snapshot, events, owner: owner, leaseUntil: leaseUntil)) {
+        let (snapshotJSON, encodedEvents) = try Self.encode(snapshot, events)
+        let write = GroupCommitter.Write.create(snapshot, snapshotJSON: snapshotJSON, events: encodedEvents, owner: owner, leaseUntil: leaseUntil)
+        switch try await committer.submit(write) {
         case .existing(let existing): return .existing(existing)
         case .created, .committed: return .created
         }
     }
 
     public func commit(_ commit: WorkflowCommit) async throws {
-        _ = try await committer.submit(.commit(commit))
+        let (snapshotJSON, encodedEvents) = try Self.encode(commit.snapshot, commit.events)
+        _ = try await committer.submit(.commit(commit, snapshotJSON: snapshotJSON, events: encodedEvents))
+    }
+
+    /// Encodes a write's JSON before it is queued (see `GroupCommitter.Write`).
+    private static func encode(_ snapshot: WorkflowSnapshot, _ events: [WorkflowEvent]) throws -> (Data, [GroupCommitter.EncodedEvent]) {
+        let encoder = JSONEncoder()
+        do {
+            return (try encoder.encode(snapshot), try events.map { GroupCommitter.EncodedEvent(event: $0, body: try encoder.encode($0)) })
+        } catch {
+            throw WorkflowError(code: .storageFailure, message: "workflow '\(snapshot.id)' cannot be encoded for the store", cause: error)
+        }
     }
 
     public func snapshot(id: String) async throws -> WorkflowSnapshot? {
@@ -220,31 +233,31 @@ public final class SQLiteWorkflowStore: WorkflowStore {
     // MARK: Writes (inside a group-commit transaction)
 
     private static func apply(_ db: Database, _ write: GroupCommitter.Write) throws -> GroupCommitter.WriteResult {
-        let encoder = JSONEncoder()
         switch write {
-        case .create(let snapshot, let events, let owner, let leaseUntil):
-            if let existing = try Data.fetchOne(db, sql: "SELECT snapshot FROM workflows WHERE id = ?", arguments: [snapshot.id]) {
+        case .create(let snapshot, let snapshotJSON, let events, let owner, let leaseUntil):
+            let existingStatement = try db.cachedStatement(sql: "SELECT snapshot FROM workflows WHERE id = ?")
+            if let existing = try Data.fetchOne(existingStatement, arguments: [snapshot.id]) {
                 return .existing(try decodeSnapshot(existing))
             }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO workflows (id, type, definition_version, status, correlation_id, finished, version,
                                            owner, lease_until, created_at, updated_at, snapshot)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     snapshot.id, snapshot.type, snapshot.definitionVersion, snapshot.status.rawValue, snapshot.correlationID,
                     snapshot.isFinished, snapshot.version, owner, leaseUntil.nanosecondsSinceEpoch,
-                    snapshot.createdAt.nanosecondsSinceEpoch, snapshot.updatedAt.nanosecondsSinceEpoch,
-                    try encoder.encode(snapshot),
+                    snapshot.createdAt.nanosecondsSinceEpoch, snapshot.updatedAt.nanosecondsSinceEpoch, snapshotJSON,
                 ]
             )
-            try insert(events, db, encoder)
+            try insert(events, db)
             return .created
 
-        case .commit(let commit):
-            guard let row = try Row.fetchOne(db, sql: "SELECT version, owner FROM workflows WHERE id = ?", arguments: [commit.workflowID])
-            else {
+        case .commit(let commit, let snapshotJSON, let events):
+            let fenceStatement = try db.cachedStatement(sql: "SELECT version, owner FROM workflows WHERE id = ?")
+            guard let row = try Row.fetchOne(fenceStatement, arguments: [commit.workflowID]) else {
                 throw WorkflowError(code: .notFound, message: "workflow '\(commit.workflowID)' not found")
             }
             let version: Int64 = row["version"]
@@ -259,29 +272,31 @@ public final class SQLiteWorkflowStore: WorkflowStore {
                 throw WorkflowError(code: .conflict, message: "workflow '\(commit.workflowID)' is leased by '\(owner)'")
             }
             let snapshot = commit.snapshot
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE workflows SET status = ?, finished = ?, version = ?, updated_at = ?, snapshot = ?,
                         owner = CASE WHEN ? THEN NULL ELSE owner END,
                         lease_until = CASE WHEN ? THEN NULL ELSE lease_until END
                     WHERE id = ? AND version = ?
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     snapshot.status.rawValue, snapshot.isFinished, snapshot.version, snapshot.updatedAt.nanosecondsSinceEpoch,
-                    try encoder.encode(snapshot), snapshot.isFinished, snapshot.isFinished, commit.workflowID, commit.expectedVersion,
+                    snapshotJSON, snapshot.isFinished, snapshot.isFinished, commit.workflowID, commit.expectedVersion,
                 ]
             )
-            try insert(commit.events, db, encoder)
+            try insert(events, db)
             return .committed
         }
     }
 
-    private static func insert(_ events: [WorkflowEvent], _ db: Database, _ encoder: JSONEncoder) throws {
-        for event in events {
-            try db.execute(
-                sql: "INSERT INTO workflow_events (workflow_id, sequence, timestamp, name, body) VALUES (?, ?, ?, ?, ?)",
-                arguments: [event.workflowID, event.sequence, event.timestamp.nanosecondsSinceEpoch, event.name, try encoder.encode(event)]
-            )
+    private static func insert(_ events: [GroupCommitter.EncodedEvent], _ db: Database) throws {
+        let statement = try db.cachedStatement(
+            sql: "INSERT INTO workflow_events (workflow_id, sequence, timestamp, name, body) VALUES (?, ?, ?, ?, ?)"
+        )
+        for encoded in events {
+            let event = encoded.event
+            try statement.execute(arguments: [event.workflowID, event.sequence, event.timestamp.nanosecondsSinceEpoch, event.name, encoded.body])
         }
     }
 

@@ -2,6 +2,8 @@ import BatonWorkflow
 import GRDB
 import Synchronization
 
+import struct Foundation.Data
+
 /// Batches concurrent writes into one SQLite transaction (one fsync).
 ///
 /// Leader/follower: the first writer to arrive becomes the leader and commits its write together
@@ -10,9 +12,16 @@ import Synchronization
 /// write runs in its own savepoint, so one write's rejection (a fencing conflict) does not fail
 /// the others in its batch.
 final class GroupCommitter: Sendable {
+    /// A write whose JSON (snapshot, event bodies) the caller already encoded, so that encoding
+    /// runs in the callers' tasks, in parallel, rather than on the single writer connection.
     enum Write: Sendable {
-        case create(WorkflowSnapshot, [WorkflowEvent], owner: String, leaseUntil: WorkflowInstant)
-        case commit(WorkflowCommit)
+        case create(WorkflowSnapshot, snapshotJSON: Data, events: [EncodedEvent], owner: String, leaseUntil: WorkflowInstant)
+        case commit(WorkflowCommit, snapshotJSON: Data, events: [EncodedEvent])
+    }
+
+    struct EncodedEvent: Sendable {
+        var event: WorkflowEvent
+        var body: Data
     }
 
     enum WriteResult: Sendable {

@@ -1,0 +1,57 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The physical reference: how many small durable writes this filesystem takes per second.
+///
+/// A loop of one 4 KiB `pwrite` (a WAL-frame-sized write into a preallocated file, so the file
+/// size never changes, as with SQLite's reused WAL) followed by `fsync`, on the directory where
+/// the benchmark's SQLite files live. A commit with `synchronous=FULL` costs at least one of these.
+enum FsyncProbe {
+    struct Result: Sendable {
+        var fsyncs: Int
+        var elapsed: Double
+        var latency: LatencySamples
+        var perSecond: Double { Double(fsyncs) / elapsed }
+    }
+
+    static func run(directory: String, duration: Duration) throws -> Result {
+        let path = directory + "/fsync-probe.bin"
+        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw BenchmarkError("cannot create \(path): errno \(errno)") }
+        defer {
+            close(fd)
+            unlink(path)
+        }
+        let pageSize = 4096
+        let pages = 1024
+        var page = [UInt8](repeating: 0xA5, count: pageSize)
+        for index in 0..<pages {
+            guard pwrite(fd, &page, pageSize, off_t(index * pageSize)) == pageSize else {
+                throw BenchmarkError("cannot preallocate \(path): errno \(errno)")
+            }
+        }
+        guard fsync(fd) == 0 else { throw BenchmarkError("fsync failed: errno \(errno)") }
+
+        let clock = ContinuousClock()
+        var latency = LatencySamples()
+        let start = clock.now
+        let end = start.advanced(by: duration)
+        var index = 0
+        while clock.now < end {
+            page[0] = UInt8(truncatingIfNeeded: index)
+            let before = clock.now
+            guard pwrite(fd, &page, pageSize, off_t((index % pages) * pageSize)) == pageSize, fsync(fd) == 0 else {
+                throw BenchmarkError("write+fsync failed: errno \(errno)")
+            }
+            latency.append((clock.now - before).seconds)
+            index += 1
+        }
+        return Result(fsyncs: index, elapsed: (clock.now - start).seconds, latency: latency)
+    }
+}
+
+struct BenchmarkError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

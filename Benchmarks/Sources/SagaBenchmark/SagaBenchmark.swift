@@ -1,0 +1,132 @@
+import Foundation
+
+/// The durable-saga benchmark of issue 3, in one run: the filesystem's fsync rate (the physical
+/// reference), completed 4-step sagas per second at several concurrencies, durable start latency
+/// at low load, and resident memory per parked workflow. Not a test: it prints what it measured
+/// against the targets and exits 0 whether or not they are met (non-zero only when a run fails).
+///
+/// Usage: SagaBenchmark [--dir PATH] [--duration S] [--warmup S] [--concurrency 1,64,1024]
+///                      [--fsync-seconds S] [--latency-rate N] [--latency-seconds S]
+///                      [--parked 10000,100000] [--parked-starters N] [--parked-rss-limit-mib N]
+@main
+struct SagaBenchmark {
+    struct Options {
+        var directory = "/tmp"
+        var duration = Duration.seconds(5)
+        var warmup = Duration.seconds(2)
+        var concurrencies = [1, 64, 1024]
+        var fsyncDuration = Duration.seconds(3)
+        var latencyRate = 25.0
+        var latencyDuration = Duration.seconds(10)
+        var parkedCounts = [10_000, 100_000]
+        var parkedStarters = 256
+        var parkedRSSLimitMiB = 8192
+
+        init(_ arguments: [String]) throws {
+            var rest = arguments[...]
+            func value(_ flag: String) throws -> String {
+                guard let value = rest.popFirst() else { throw BenchmarkError("\(flag) needs a value") }
+                return value
+            }
+            func seconds(_ flag: String) throws -> Duration {
+                guard let s = Double(try value(flag)), s > 0 else { throw BenchmarkError("\(flag) needs a positive number of seconds") }
+                return .milliseconds(Int64(s * 1_000))
+            }
+            func counts(_ flag: String) throws -> [Int] {
+                let list = try value(flag).split(separator: ",").compactMap { Int($0) }
+                guard !list.isEmpty, list.allSatisfy({ $0 >= 0 }) else { throw BenchmarkError("\(flag) needs a comma-separated list of counts") }
+                return list.filter { $0 > 0 }
+            }
+            while let flag = rest.popFirst() {
+                switch flag {
+                case "--dir": directory = try value(flag)
+                case "--duration": duration = try seconds(flag)
+                case "--warmup": warmup = try seconds(flag)
+                case "--concurrency": concurrencies = try counts(flag)
+                case "--fsync-seconds": fsyncDuration = try seconds(flag)
+                case "--latency-rate":
+                    guard let rate = Double(try value(flag)), rate > 0 else { throw BenchmarkError("--latency-rate needs a positive rate") }
+                    latencyRate = rate
+                case "--latency-seconds": latencyDuration = try seconds(flag)
+                case "--parked": parkedCounts = try counts(flag)
+                case "--parked-starters": parkedStarters = max(1, try counts(flag).first ?? 1)
+                case "--parked-rss-limit-mib": parkedRSSLimitMiB = max(1, try counts(flag).first ?? 1)
+                default: throw BenchmarkError("unknown option \(flag)")
+                }
+            }
+        }
+    }
+
+    /// The targets of issue 3 for this 2-core machine.
+    enum Target {
+        static let sagasPerSecondAt1024 = 10_000.0
+        static let startP50Milliseconds = 0.5
+        static let startP99Milliseconds = 2.0
+        static let parkedCount = 1_000_000
+        static let parkedRSSMiB = 256.0
+    }
+
+    static func main() async {
+        do {
+            let options = try Options(Array(CommandLine.arguments.dropFirst()))
+            try await run(options)
+        } catch {
+            FileHandle.standardError.write(Data("SagaBenchmark: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static func run(_ options: Options) async throws {
+        let directory = try makeWorkDirectory(in: options.directory)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let report = Report(options: options, directory: directory)
+        report.header()
+
+        progress("fsync reference: \(options.fsyncDuration.seconds) s of 4 KiB pwrite+fsync in \(directory)")
+        let fsync = try FsyncProbe.run(directory: directory, duration: options.fsyncDuration)
+        report.fsync(fsync)
+
+        var throughput: [ThroughputRun.Result] = []
+        for concurrency in options.concurrencies {
+            progress("sagas: \(concurrency) concurrent, \(options.warmup.seconds) s warm-up + \(options.duration.seconds) s")
+            throughput.append(
+                try await ThroughputRun.run(directory: directory, concurrency: concurrency, warmup: options.warmup, duration: options.duration)
+            )
+        }
+        report.throughput(throughput, fsync: fsync)
+
+        progress("start latency: \(options.latencyRate) starts/s for \(options.latencyDuration.seconds) s")
+        let latency = try await StartLatencyRun.run(
+            directory: directory,
+            rate: options.latencyRate,
+            duration: options.latencyDuration,
+            warmupStarts: 200
+        )
+        report.startLatency(latency, fsync: fsync)
+
+        var parked: ParkedRun.Result?
+        if !options.parkedCounts.isEmpty {
+            progress("parked workflows: \(options.parkedCounts.map(String.init).joined(separator: ", "))")
+            parked = try await ParkedRun.run(
+                directory: directory,
+                counts: options.parkedCounts,
+                starters: options.parkedStarters,
+                rssLimitMiB: options.parkedRSSLimitMiB
+            )
+            report.parked(parked!)
+        }
+        report.summary(fsync: fsync, throughput: throughput, latency: latency, parked: parked)
+        let failures = throughput.map(\.notCompleted).reduce(latency.notCompleted, +)
+        if failures > 0 { throw BenchmarkError("\(failures) sagas did not complete") }
+    }
+
+    private static func makeWorkDirectory(in parent: String) throws -> String {
+        var template = Array("\(parent)/baton-saga-bench.XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw BenchmarkError("cannot create a directory in \(parent): errno \(errno)") }
+        return String(cString: made)
+    }
+
+    static func progress(_ line: String) {
+        FileHandle.standardError.write(Data("bench-saga: \(line)\n".utf8))
+    }
+}

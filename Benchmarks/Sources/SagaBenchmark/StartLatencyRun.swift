@@ -1,0 +1,45 @@
+import BatonWorkflow
+
+/// Start latency at low load: sagas started at a fixed, modest rate (open loop), each start
+/// timed until `start` returns, i.e. until its create is durable. The sagas run on in the
+/// background, so a start may share (or wait for) a commit of another saga's steps.
+enum StartLatencyRun {
+    struct Result: Sendable {
+        var rate: Double
+        var starts: Int
+        var latency: LatencySamples
+        var notCompleted: Int
+    }
+
+    static func run(directory: String, rate: Double, duration: Duration, warmupStarts: Int) async throws -> Result {
+        try await SagaWorkload.withEngine(directory: directory, name: "start-latency") { engine, _, bus in
+            for index in 0..<warmupStarts {
+                let id = "warmup-\(index)"
+                try await engine.start(type: SagaWorkload.saga.type, id: id)
+                _ = await bus.waitUntilFinished(id)
+            }
+            let clock = ContinuousClock()
+            let count = max(1, Int(rate * duration.seconds))
+            let interval = Duration.seconds(1 / rate)
+            let origin = clock.now
+            var result = Result(rate: rate, starts: count, latency: LatencySamples(), notCompleted: 0)
+            try await withThrowingTaskGroup(of: (Double, Bool).self) { group in
+                for index in 0..<count {
+                    try await clock.sleep(until: origin.advanced(by: interval * index))
+                    group.addTask {
+                        let id = "paced-\(index)"
+                        let began = clock.now
+                        try await engine.start(type: SagaWorkload.saga.type, id: id)
+                        let latency = (clock.now - began).seconds
+                        return (latency, await bus.waitUntilFinished(id) == "WorkflowCompleted")
+                    }
+                }
+                for try await (latency, completed) in group {
+                    result.latency.append(latency)
+                    if !completed { result.notCompleted += 1 }
+                }
+            }
+            return result
+        }
+    }
+}
