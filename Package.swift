@@ -260,6 +260,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "BatonInMemorySupportTests",
+            dependencies: ["BatonInMemorySupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "BatonWorkflowSQLiteTests",
             dependencies: ["BatonWorkflowSQLite", "BatonWorkflow"],
             swiftSettings: swiftSettings
