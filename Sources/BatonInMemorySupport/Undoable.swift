@@ -1,9 +1,12 @@
 /// A record a compensation can undo once: undone records stay, so that a second undo is told
 /// apart from an unknown id.
 public struct Undoable<Value: Sendable>: Sendable {
+    /// The record as it was made.
     public var value: Value
+    /// Whether a compensation has undone it.
     public var undone: Bool
 
+    /// A record not undone yet, unless `undone` says otherwise.
     public init(value: Value, undone: Bool = false) {
         self.value = value
         self.undone = undone
