@@ -16,7 +16,8 @@ let nio: [Target.Dependency] = [
 
 /// An orchestrator package (issue 4): its library (Contracts/, DTOs/, Workflows/, Coordinators/,
 /// Listeners/, Errors/ under `Orchestrators/<Name>/Sources/<Name>`), its reusable contract suite,
-/// its in-memory adapter under `Adapters/<Name>InMemory`, and its tests.
+/// its in-memory adapter under `Adapters/<Name>InMemory` (built on the shared `BatonInMemorySupport`),
+/// and its tests (sharing the engine-driving helpers of `BatonWorkflowTesting`).
 /// The orchestrator itself depends on the engine and logging only.
 func orchestrator(_ name: String) -> [Target] {
     [
@@ -34,7 +35,7 @@ func orchestrator(_ name: String) -> [Target] {
         ),
         .target(
             name: "\(name)InMemory",
-            dependencies: [.target(name: name), "BatonWorkflow"],
+            dependencies: [.target(name: name), "BatonWorkflow", "BatonInMemorySupport"],
             path: "Adapters/\(name)InMemory",
             swiftSettings: swiftSettings
         ),
@@ -42,7 +43,7 @@ func orchestrator(_ name: String) -> [Target] {
             name: "\(name)Tests",
             dependencies: [
                 .target(name: name), .target(name: "\(name)ContractSuite"), .target(name: "\(name)InMemory"),
-                "BatonWorkflow", "BatonContractTesting",
+                "BatonWorkflow", "BatonContractTesting", "BatonWorkflowTesting",
             ],
             path: "Orchestrators/\(name)/Tests/\(name)Tests",
             swiftSettings: swiftSettings
@@ -229,6 +230,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: What the in-memory adapters share: idempotency ledger, fault and latency injection
+        .target(
+            name: "BatonInMemorySupport",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Test support: driving a running engine from orchestrator tests
+        .target(
+            name: "BatonWorkflowTesting",
+            dependencies: ["BatonWorkflow"],
+            path: "Tests/Support/BatonWorkflowTesting",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Tests
         .testTarget(
             name: "BatonProtobufTests",
@@ -242,6 +257,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BatonInMemorySupportTests",
+            dependencies: ["BatonInMemorySupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

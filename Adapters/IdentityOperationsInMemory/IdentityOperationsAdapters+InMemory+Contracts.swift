@@ -1,29 +1,30 @@
+import BatonInMemorySupport
 import IdentityOperations
 
 typealias Failure = IdentityOperationsError
 
 extension IdentityOperationsAdapters.InMemory: UserDirectory {
     public func createUser(_ user: NewUser, idempotencyKey: String) async throws -> UserAccount {
-        try await perform(.createUser, key: idempotencyKey) { (s: inout State) throws(Failure) in
+        try await store.perform(.createUser, idempotencyKey: idempotencyKey) { (s: inout State) throws(Failure) in
             let email = user.email.lowercased()
             guard !email.isEmpty else { throw Failure(.invalidArgument, "a user needs an email") }
             guard !s.users.values.contains(where: { !$0.undone && $0.value.email == email }) else {
                 throw Failure(.alreadyExists, "email \(email) is taken")
             }
-            let account = UserAccount(userID: s.core.makeID("usr"), email: email, displayName: user.displayName, isActive: true)
+            let account = UserAccount(userID: s.ids.next("usr"), email: email, displayName: user.displayName, isActive: true)
             s.users[account.userID] = Undoable(value: account)
             return account
         }
     }
 
     public func deleteUser(userID: String, idempotencyKey: String) async throws {
-        try await perform(.deleteUser, key: idempotencyKey) { (s: inout State) throws(Failure) in
+        try await store.perform(.deleteUser, idempotencyKey: idempotencyKey) { (s: inout State) throws(Failure) in
             _ = try undo(&s.users, userID, "user")
         }
     }
 
     public func disableUser(userID: String, idempotencyKey: String) async throws -> UserAccount {
-        try await perform(.disableUser, key: idempotencyKey) { (s: inout State) throws(Failure) in
+        try await store.perform(.disableUser, idempotencyKey: idempotencyKey) { (s: inout State) throws(Failure) in
             guard var account = s.activeUser(userID) else { throw Failure(.notFound, "no user '\(userID)'") }
             account.isActive = false
             s.users[userID]?.value = account
@@ -32,7 +33,7 @@ extension IdentityOperationsAdapters.InMemory: UserDirectory {
     }
 
     public func user(id: String) async throws -> UserAccount {
-        try await perform(.readUser, key: nil) { (s: inout State) throws(Failure) in
+        try await store.perform(.readUser, idempotencyKey: nil) { (s: inout State) throws(Failure) in
             guard let account = s.activeUser(id) else { throw Failure(.notFound, "no user '\(id)'") }
             return account
         }
@@ -41,7 +42,7 @@ extension IdentityOperationsAdapters.InMemory: UserDirectory {
 
 extension IdentityOperationsAdapters.InMemory: TenantMemberships {
     public func addMember(tenantID: String, userID: String, role: String, idempotencyKey: String) async throws -> TenantMembership {
-        try await perform(.addMember, key: idempotencyKey) { (s: inout State) throws(Failure) in
+        try await store.perform(.addMember, idempotencyKey: idempotencyKey) { (s: inout State) throws(Failure) in
             guard s.tenants.contains(tenantID) else { throw Failure(.notFound, "no tenant '\(tenantID)'") }
             let key = State.membershipKey(tenantID, userID)
             guard s.memberships[key] == nil else { throw Failure(.alreadyExists, "\(userID) is already a member of \(tenantID)") }
@@ -52,7 +53,7 @@ extension IdentityOperationsAdapters.InMemory: TenantMemberships {
     }
 
     public func removeMember(tenantID: String, userID: String, idempotencyKey: String) async throws {
-        try await perform(.removeMember, key: idempotencyKey) { (s: inout State) throws(Failure) in
+        try await store.perform(.removeMember, idempotencyKey: idempotencyKey) { (s: inout State) throws(Failure) in
             guard s.memberships.removeValue(forKey: State.membershipKey(tenantID, userID)) != nil else {
                 throw Failure(.notFound, "\(userID) is not a member of \(tenantID)")
             }
@@ -60,7 +61,7 @@ extension IdentityOperationsAdapters.InMemory: TenantMemberships {
     }
 
     public func memberships(userID: String) async throws -> [TenantMembership] {
-        try await perform(.readMemberships, key: nil) { (s: inout State) throws(Failure) in
+        try await store.perform(.readMemberships, idempotencyKey: nil) { (s: inout State) throws(Failure) in
             s.memberships.values.filter { $0.userID == userID }.sorted { $0.tenantID < $1.tenantID }
         }
     }
@@ -68,28 +69,28 @@ extension IdentityOperationsAdapters.InMemory: TenantMemberships {
 
 extension IdentityOperationsAdapters.InMemory: AuditLog {
     public func record(_ entry: AuditEntry, idempotencyKey: String) async throws -> AuditReceipt {
-        try await perform(.audit, key: idempotencyKey) { (s: inout State) throws(Failure) in
+        try await store.perform(.audit, idempotencyKey: idempotencyKey) { (s: inout State) throws(Failure) in
             guard !entry.action.isEmpty else { throw Failure(.invalidArgument, "an audit entry needs an action") }
             s.audit.append(entry)
-            return AuditReceipt(recordID: s.core.makeID("aud"))
+            return AuditReceipt(recordID: s.ids.next("aud"))
         }
     }
 }
 
 extension IdentityOperationsAdapters.InMemory: Notifications {
     public func send(_ message: NotificationMessage, idempotencyKey: String) async throws -> NotificationReceipt {
-        try await perform(.notify, key: idempotencyKey) { (s: inout State) throws(Failure) in
+        try await store.perform(.notify, idempotencyKey: idempotencyKey) { (s: inout State) throws(Failure) in
             guard !message.template.isEmpty else { throw Failure(.invalidArgument, "a message needs a template") }
             s.notifications.append(message)
-            return NotificationReceipt(notificationID: s.core.makeID("msg"))
+            return NotificationReceipt(notificationID: s.ids.next("msg"))
         }
     }
 }
 
 extension IdentityOperationsAdapters.InMemory: SessionStore {
     public func createSession(userID: String, tenantID: String, idempotencyKey: String) async throws -> Session {
-        try await perform(.createSession, key: idempotencyKey) { (s: inout State) throws(Failure) in
-            let id = s.core.makeID("ses")
+        try await store.perform(.createSession, idempotencyKey: idempotencyKey) { (s: inout State) throws(Failure) in
+            let id = s.ids.next("ses")
             let session = Session(sessionID: id, token: "token-\(id)-\(userID)", userID: userID, tenantID: tenantID)
             s.sessions[id] = Undoable(value: session)
             return session
@@ -97,13 +98,13 @@ extension IdentityOperationsAdapters.InMemory: SessionStore {
     }
 
     public func revokeSession(sessionID: String, idempotencyKey: String) async throws {
-        try await perform(.revokeSession, key: idempotencyKey) { (s: inout State) throws(Failure) in
+        try await store.perform(.revokeSession, idempotencyKey: idempotencyKey) { (s: inout State) throws(Failure) in
             _ = try undo(&s.sessions, sessionID, "session")
         }
     }
 
     public func revokeAllSessions(userID: String, idempotencyKey: String) async throws -> Int {
-        try await perform(.revokeAllSessions, key: idempotencyKey) { (s: inout State) throws(Failure) in
+        try await store.perform(.revokeAllSessions, idempotencyKey: idempotencyKey) { (s: inout State) throws(Failure) in
             let active = s.sessions.filter { !$0.value.undone && $0.value.value.userID == userID }.keys
             for id in active { s.sessions[id]?.undone = true }
             return active.count
@@ -111,7 +112,7 @@ extension IdentityOperationsAdapters.InMemory: SessionStore {
     }
 
     public func activeSessions(userID: String) async throws -> [Session] {
-        try await perform(.readSessions, key: nil) { (s: inout State) throws(Failure) in
+        try await store.perform(.readSessions, idempotencyKey: nil) { (s: inout State) throws(Failure) in
             s.sessions.values.filter { !$0.undone && $0.value.userID == userID }.map(\.value).sorted { $0.sessionID < $1.sessionID }
         }
     }
@@ -119,15 +120,15 @@ extension IdentityOperationsAdapters.InMemory: SessionStore {
 
 extension IdentityOperationsAdapters.InMemory: MfaChallenges {
     public func issueChallenge(userID: String, idempotencyKey: String) async throws -> MfaChallenge {
-        try await perform(.issueChallenge, key: idempotencyKey) { (s: inout State) throws(Failure) in
-            let challenge = MfaChallenge(challengeID: s.core.makeID("mfa"), userID: userID)
-            s.challenges[challenge.challengeID] = Undoable(value: Challenge(challenge: challenge, code: String(100_000 + s.core.nextID * 7919 % 900_000)))
+        try await store.perform(.issueChallenge, idempotencyKey: idempotencyKey) { (s: inout State) throws(Failure) in
+            let challenge = MfaChallenge(challengeID: s.ids.next("mfa"), userID: userID)
+            s.challenges[challenge.challengeID] = Undoable(value: Challenge(challenge: challenge, code: String(100_000 + s.ids.last * 7919 % 900_000)))
             return challenge
         }
     }
 
     public func activate(challengeID: String, code: String, idempotencyKey: String) async throws {
-        try await perform(.activateMfa, key: idempotencyKey) { (s: inout State) throws(Failure) in
+        try await store.perform(.activateMfa, idempotencyKey: idempotencyKey) { (s: inout State) throws(Failure) in
             guard let record = s.challenges[challengeID] else { throw Failure(.notFound, "no challenge '\(challengeID)'") }
             guard !record.undone else { throw Failure(.alreadyUndone, "challenge '\(challengeID)' was cancelled") }
             guard record.value.code == code else { throw Failure(.invalidCode, "wrong code for challenge '\(challengeID)'") }
@@ -137,17 +138,17 @@ extension IdentityOperationsAdapters.InMemory: MfaChallenges {
     }
 
     public func cancelChallenge(challengeID: String, idempotencyKey: String) async throws {
-        try await perform(.cancelChallenge, key: idempotencyKey) { (s: inout State) throws(Failure) in
+        try await store.perform(.cancelChallenge, idempotencyKey: idempotencyKey) { (s: inout State) throws(Failure) in
             let record = try undo(&s.challenges, challengeID, "challenge")
             if record.activated { s.enrolled[record.challenge.userID] = nil }
         }
     }
 
     public func isEnrolled(userID: String) async throws -> Bool {
-        try await perform(.readMfa, key: nil) { (s: inout State) throws(Failure) in s.enrolled[userID] != nil }
+        try await store.perform(.readMfa, idempotencyKey: nil) { (s: inout State) throws(Failure) in s.enrolled[userID] != nil }
     }
 
     public func verify(userID: String, code: String) async throws -> Bool {
-        try await perform(.readMfa, key: nil) { (s: inout State) throws(Failure) in s.enrolled[userID] == code }
+        try await store.perform(.readMfa, idempotencyKey: nil) { (s: inout State) throws(Failure) in s.enrolled[userID] == code }
     }
 }

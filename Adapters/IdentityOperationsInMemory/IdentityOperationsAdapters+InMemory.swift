@@ -1,5 +1,5 @@
+import BatonInMemorySupport
 import IdentityOperations
-import Synchronization
 
 extension IdentityOperationsAdapters {
     /// Users, tenants, audit trail, notifications, sessions and MFA in memory, behaving like the
@@ -46,10 +46,11 @@ extension IdentityOperationsAdapters {
         }
 
         let configuration: Configuration
-        let state = Mutex(State())
+        let store: InMemoryStore<State, Operation, IdentityOperationsError>
 
         init(configuration: Configuration) {
             self.configuration = configuration
+            self.store = InMemoryStore(State(), sleep: configuration.sleep) { IdentityOperationsError(.invalidArgument, $0) }
         }
 
         /// This backend as the bundle of contracts the orchestrator is built from.
@@ -61,7 +62,7 @@ extension IdentityOperationsAdapters {
 
         /// Creates a tenant users can be made members of.
         public func createTenant(_ tenantID: String) {
-            _ = state.withLock { $0.tenants.insert(tenantID) }
+            _ = store.withLock { $0.tenants.insert(tenantID) }
         }
 
         // MARK: Fault injection
@@ -69,51 +70,51 @@ extension IdentityOperationsAdapters {
         /// Fails the next `count` calls of `operation` with `code`. With `afterEffect`, the call
         /// takes effect first and only its answer is lost (as when a reply times out).
         public func failNext(_ count: Int, of operation: Operation, with code: IdentityOperationsError.Code, afterEffect: Bool = false) {
-            state.withLock { $0.core.faults[operation.name] = InjectedFault(remaining: count, code: code, afterEffect: afterEffect) }
+            store.failNext(operation, times: count, with: IdentityOperationsError(code, "injected failure of \(operation)"), afterEffect: afterEffect)
         }
 
         /// Delays the next `calls` calls of `operation` by `duration` before they take effect.
         public func addLatency(_ duration: Duration, to operation: Operation, calls: Int = .max) {
-            state.withLock { $0.core.latencies[operation.name] = InjectedLatency(duration: duration, remaining: calls) }
+            store.setLatency(duration, for: operation, calls: calls)
         }
 
         // MARK: Inspection
 
         /// The audit trail, oldest first.
         public var auditTrail: [AuditEntry] {
-            state.withLock { $0.audit }
+            store.withLock { $0.audit }
         }
 
         /// Messages sent, oldest first.
         public var sentNotifications: [NotificationMessage] {
-            state.withLock { $0.notifications }
+            store.withLock { $0.notifications }
         }
 
         /// The code the user received for a challenge (nil for an unknown challenge).
         public func code(forChallenge challengeID: String) -> String? {
-            state.withLock { $0.challenges[challengeID]?.value.code }
+            store.withLock { $0.challenges[challengeID]?.value.code }
         }
 
         /// The state of a challenge: `pending`, `active` or `cancelled` (nil when unknown).
         public func challengeState(_ challengeID: String) -> String? {
-            state.withLock { s in
+            store.withLock { s in
                 s.challenges[challengeID].map { $0.undone ? "cancelled" : ($0.value.activated ? "active" : "pending") }
             }
         }
 
         /// Whether a user exists (deleted users do not).
         public func userExists(_ userID: String) -> Bool {
-            state.withLock { $0.users[userID].map { !$0.undone } ?? false }
+            store.withLock { $0.users[userID].map { !$0.undone } ?? false }
         }
 
         /// Calls received by `operation`, failed and repeated ones included.
         public func calls(of operation: Operation) -> Int {
-            state.withLock { $0.core.calls[operation.name] ?? 0 }
+            store.calls(of: operation)
         }
 
         /// Effects `operation` had: repeated calls under a known idempotency key do not count.
         public func effects(of operation: Operation) -> Int {
-            state.withLock { $0.core.effects[operation.name] ?? 0 }
+            store.effects(of: operation)
         }
     }
 }

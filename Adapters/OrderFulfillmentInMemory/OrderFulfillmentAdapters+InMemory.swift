@@ -1,5 +1,5 @@
+import BatonInMemorySupport
 import OrderFulfillment
-import Synchronization
 
 extension OrderFulfillmentAdapters {
     /// Inventory, payments, delivery and notifications in memory, behaving like the real
@@ -40,10 +40,11 @@ extension OrderFulfillmentAdapters {
         }
 
         let configuration: Configuration
-        let state = Mutex(State())
+        let store: InMemoryStore<State, Operation, OrderFulfillmentError>
 
         init(configuration: Configuration) {
             self.configuration = configuration
+            self.store = InMemoryStore(State(), sleep: configuration.sleep) { OrderFulfillmentError(.invalidArgument, $0) }
         }
 
         /// This backend as the bundle of contracts the orchestrator is built from.
@@ -55,12 +56,12 @@ extension OrderFulfillmentAdapters {
 
         /// Sets the stock available for `sku` (creating the product).
         public func stock(sku: String, quantity: Int) {
-            state.withLock { $0.available[sku] = quantity }
+            store.withLock { $0.available[sku] = quantity }
         }
 
         /// Sets one customer's payment limit (see ``Configuration/defaultPaymentLimitMinor``).
         public func setPaymentLimit(customerID: String, limitMinor: Int64?) {
-            state.withLock { $0.paymentLimits[customerID] = limitMinor }
+            store.withLock { $0.paymentLimits[customerID] = limitMinor }
         }
 
         // MARK: Fault injection
@@ -68,49 +69,49 @@ extension OrderFulfillmentAdapters {
         /// Fails the next `count` calls of `operation` with `code`. With `afterEffect`, the call
         /// takes effect first and only its answer is lost (as when a reply times out).
         public func failNext(_ count: Int, of operation: Operation, with code: OrderFulfillmentError.Code, afterEffect: Bool = false) {
-            state.withLock { $0.core.faults[operation.name] = InjectedFault(remaining: count, code: code, afterEffect: afterEffect) }
+            store.failNext(operation, times: count, with: OrderFulfillmentError(code, "injected failure of \(operation)"), afterEffect: afterEffect)
         }
 
         /// Delays the next `calls` calls of `operation` by `duration` before they take effect.
         public func addLatency(_ duration: Duration, to operation: Operation, calls: Int = .max) {
-            state.withLock { $0.core.latencies[operation.name] = InjectedLatency(duration: duration, remaining: calls) }
+            store.setLatency(duration, for: operation, calls: calls)
         }
 
         // MARK: Inspection
 
         /// The stock of `sku` not held by a reservation (0 for an unknown sku).
         public func available(sku: String) -> Int {
-            state.withLock { $0.available[sku] ?? 0 }
+            store.withLock { $0.available[sku] ?? 0 }
         }
 
         /// What a customer has been charged, net of refunds.
         public func capturedMinor(customerID: String) -> Int64 {
-            state.withLock { $0.captured[customerID] ?? 0 }
+            store.withLock { $0.captured[customerID] ?? 0 }
         }
 
         /// Reservations of an order that still hold stock.
         public func activeReservations(orderID: String) -> [InventoryReservation] {
-            state.withLock { $0.reservations.values.filter { !$0.undone && $0.value.orderID == orderID }.map(\.value) }
+            store.withLock { $0.reservations.values.filter { !$0.undone && $0.value.orderID == orderID }.map(\.value) }
         }
 
         /// Deliveries of an order that are booked and not cancelled.
         public func activeDeliveries(orderID: String) -> [DeliveryBooking] {
-            state.withLock { $0.deliveries.values.filter { !$0.undone && $0.value.orderID == orderID }.map(\.value) }
+            store.withLock { $0.deliveries.values.filter { !$0.undone && $0.value.orderID == orderID }.map(\.value) }
         }
 
         /// Confirmations sent for an order.
         public func notificationsSent(orderID: String) -> Int {
-            state.withLock { $0.notifications.filter { $0 == orderID }.count }
+            store.withLock { $0.notifications.filter { $0 == orderID }.count }
         }
 
         /// Calls received by `operation`, failed and repeated ones included.
         public func calls(of operation: Operation) -> Int {
-            state.withLock { $0.core.calls[operation.name] ?? 0 }
+            store.calls(of: operation)
         }
 
         /// Effects `operation` had: repeated calls under a known idempotency key do not count.
         public func effects(of operation: Operation) -> Int {
-            state.withLock { $0.core.effects[operation.name] ?? 0 }
+            store.effects(of: operation)
         }
     }
 }

@@ -11,7 +11,7 @@ extension SupplyChainOperationsAdapters.InMemory {
 
 extension SupplyChainOperationsAdapters.InMemory: SalesOrders {
     public func createSalesOrder(_ request: SalesOrderRequest, idempotencyKey: String) async throws -> SalesOrder {
-        try await perform(.createSalesOrder, idempotencyKey: idempotencyKey) { state throws(SupplyChainError) in
+        try await store.perform(.createSalesOrder, idempotencyKey: idempotencyKey) { state throws(SupplyChainError) in
             try Self.validate(request.lines)
             return state.insert(\.salesOrders, prefix: "SO") { id in
                 SalesOrder(id: id, reference: request.reference, customerID: request.customerID, lines: request.lines, currency: request.currency, status: .open)
@@ -20,19 +20,19 @@ extension SupplyChainOperationsAdapters.InMemory: SalesOrders {
     }
 
     public func cancelSalesOrder(id: String, idempotencyKey: String) async throws -> SalesOrder {
-        try await perform(.cancelSalesOrder, idempotencyKey: idempotencyKey) { state throws(SupplyChainError) in
+        try await store.perform(.cancelSalesOrder, idempotencyKey: idempotencyKey) { state throws(SupplyChainError) in
             try state.update(\.salesOrders, id, "sales order") { $0.status = .cancelled }
         }
     }
 
     public func salesOrder(id: String) async throws -> SalesOrder {
-        try await read(.salesOrder) { state throws(SupplyChainError) in try state.existing(state.salesOrders, id, "sales order") }
+        try await store.read(.salesOrder) { state throws(SupplyChainError) in try state.existing(state.salesOrders, id, "sales order") }
     }
 }
 
 extension SupplyChainOperationsAdapters.InMemory: PurchaseOrders {
     public func createPurchaseOrder(_ request: PurchaseOrderRequest, idempotencyKey: String) async throws -> PurchaseOrder {
-        try await perform(.createPurchaseOrder, idempotencyKey: idempotencyKey) { state throws(SupplyChainError) in
+        try await store.perform(.createPurchaseOrder, idempotencyKey: idempotencyKey) { state throws(SupplyChainError) in
             guard state.vendors.contains(request.vendorID) else { throw SupplyChainError(.notFound, "vendor '\(request.vendorID)' not found") }
             try Self.validate(request.lines)
             if let warehouse = request.warehouseID { try state.requireWarehouse(warehouse) }
@@ -41,17 +41,17 @@ extension SupplyChainOperationsAdapters.InMemory: PurchaseOrders {
     }
 
     public func cancelPurchaseOrder(id: String, idempotencyKey: String) async throws -> PurchaseOrder {
-        try await perform(.cancelPurchaseOrder, idempotencyKey: idempotencyKey) { state throws(SupplyChainError) in
+        try await store.perform(.cancelPurchaseOrder, idempotencyKey: idempotencyKey) { state throws(SupplyChainError) in
             try state.update(\.purchaseOrders, id, "purchase order") { $0.status = .cancelled }
         }
     }
 
     public func purchaseOrder(id: String) async throws -> PurchaseOrder {
-        try await read(.purchaseOrder) { state throws(SupplyChainError) in try state.existing(state.purchaseOrders, id, "purchase order") }
+        try await store.read(.purchaseOrder) { state throws(SupplyChainError) in try state.existing(state.purchaseOrders, id, "purchase order") }
     }
 
     public func openPurchaseOrders(sku: String) async throws -> [PurchaseOrder] {
-        try await read(.openPurchaseOrders) { state in
+        try await store.read(.openPurchaseOrders) { state in
             state.purchaseOrders.values
                 .filter { $0.status == .open && $0.request.lines.contains { $0.sku == sku } }
                 .sorted { $0.id < $1.id }

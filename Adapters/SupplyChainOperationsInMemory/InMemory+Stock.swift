@@ -2,13 +2,13 @@ import SupplyChainOperations
 
 extension SupplyChainOperationsAdapters.InMemory: StockLevels {
     public func stockLevels(sku: String) async throws -> [StockLevel] {
-        try await read(.stockLevels) { state in
+        try await store.read(.stockLevels) { state in
             state.stock.values.filter { $0.sku == sku }.sorted { $0.warehouseID < $1.warehouseID }
         }
     }
 
     public func recordMovement(_ request: StockMovementRequest, idempotencyKey: String) async throws -> StockMovement {
-        try await perform(.recordMovement, idempotencyKey: idempotencyKey) { state throws(SupplyChainError) in
+        try await store.perform(.recordMovement, idempotencyKey: idempotencyKey) { state throws(SupplyChainError) in
             try state.requireWarehouse(request.warehouseID)
             guard !request.lines.isEmpty, request.lines.allSatisfy({ $0.quantity > 0 }) else {
                 throw SupplyChainError(.invalidArgument, "a movement needs lines with positive quantities")
@@ -21,7 +21,7 @@ extension SupplyChainOperationsAdapters.InMemory: StockLevels {
     }
 
     public func reverseMovement(id: String, idempotencyKey: String) async throws -> StockMovement {
-        try await perform(.reverseMovement, idempotencyKey: idempotencyKey) { state throws(SupplyChainError) in
+        try await store.perform(.reverseMovement, idempotencyKey: idempotencyKey) { state throws(SupplyChainError) in
             var movement = try state.existing(state.movements, id, "stock movement")
             guard !movement.reversed else { return movement }
             if movement.request.kind == .restock {
@@ -38,7 +38,7 @@ extension SupplyChainOperationsAdapters.InMemory: StockLevels {
 
 extension SupplyChainOperationsAdapters.InMemory: WarehouseTransfers {
     public func transfer(_ request: TransferRequest, idempotencyKey: String) async throws -> TransferReceipt {
-        try await perform(.transfer, idempotencyKey: idempotencyKey) { state throws(SupplyChainError) in
+        try await store.perform(.transfer, idempotencyKey: idempotencyKey) { state throws(SupplyChainError) in
             guard request.quantity > 0, request.fromWarehouseID != request.toWarehouseID else {
                 throw SupplyChainError(.invalidArgument, "a transfer needs a positive quantity between two different warehouses")
             }
@@ -51,7 +51,7 @@ extension SupplyChainOperationsAdapters.InMemory: WarehouseTransfers {
     }
 
     public func reverseTransfer(id: String, idempotencyKey: String) async throws -> TransferReceipt {
-        try await perform(.reverseTransfer, idempotencyKey: idempotencyKey) { state throws(SupplyChainError) in
+        try await store.perform(.reverseTransfer, idempotencyKey: idempotencyKey) { state throws(SupplyChainError) in
             var receipt = try state.existing(state.transfers, id, "transfer")
             guard !receipt.reversed else { return receipt }
             let request = receipt.request

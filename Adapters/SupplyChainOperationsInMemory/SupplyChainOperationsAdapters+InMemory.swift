@@ -1,4 +1,4 @@
-import Synchronization
+import BatonInMemorySupport
 import SupplyChainOperations
 
 extension SupplyChainOperationsAdapters {
@@ -46,26 +46,8 @@ extension SupplyChainOperationsAdapters {
             var warehouseID: String
         }
 
-        struct LedgerKey: Hashable {
-            var operation: Operation
-            var idempotencyKey: String
-        }
-
-        struct Fault {
-            /// Calls that still succeed before the failures start.
-            var skip: Int
-            var remaining: Int
-            var code: SupplyChainError.Code
-            /// The call takes effect and only its answer is lost.
-            var losesResponse: Bool
-        }
-
-        struct State {
+        struct State: Sendable {
             var counters: [String: Int] = [:]
-            var ledger: [LedgerKey: any Sendable] = [:]
-            var journal: [Operation] = []
-            var faults: [Operation: Fault] = [:]
-            var latency: [Operation: Duration] = [:]
             var vendors: Set<String> = []
             var warehouses: Set<String> = []
             var stock: [StockKey: StockLevel] = [:]
@@ -133,7 +115,7 @@ extension SupplyChainOperationsAdapters {
             }
         }
 
-        let state = Mutex(State())
+        let store = InMemoryStore<State, Operation, SupplyChainError>(State()) { SupplyChainError(.invalidArgument, $0) }
 
         init() {}
 
@@ -143,70 +125,6 @@ extension SupplyChainOperationsAdapters {
                 salesOrders: self, purchaseOrders: self, stock: self, transfers: self,
                 receivables: self, returns: self, salesHistory: self, valuation: self
             )
-        }
-
-        // MARK: Calls
-
-        /// Applies the operation's injected latency and faults, then reads the state.
-        func read<Result: Sendable>(_ operation: Operation, _ body: (State) throws(SupplyChainError) -> Result) async throws -> Result {
-            try await enter(operation)
-            return try state.withLock { state throws(SupplyChainError) in try body(state) }
-        }
-
-        /// Applies the operation's injected latency and faults, then performs it once per
-        /// idempotency key: a repeated key answers the first result without running `body`.
-        /// The call is all or nothing: a refused call changes nothing and records nothing, so it
-        /// may be repeated with the same key.
-        func perform<Result: Sendable>(
-            _ operation: Operation,
-            idempotencyKey: String,
-            _ body: (inout State) throws(SupplyChainError) -> Result
-        ) async throws -> Result {
-            guard !idempotencyKey.isEmpty else { throw SupplyChainError(.invalidArgument, "\(operation) needs an idempotency key") }
-            try await enter(operation)
-            let result = try state.withLock { state throws(SupplyChainError) -> Result in
-                let key = LedgerKey(operation: operation, idempotencyKey: idempotencyKey)
-                if let first = state.ledger[key] {
-                    guard let first = first as? Result else {
-                        throw SupplyChainError(.invalidArgument, "idempotency key '\(idempotencyKey)' was used for another \(operation) call")
-                    }
-                    return first
-                }
-                var draft = state
-                let result = try body(&draft)
-                state = draft
-                state.ledger[key] = result
-                state.journal.append(operation)
-                return result
-            }
-            if let lost = takeFault(operation, losesResponse: true) {
-                throw SupplyChainError(lost, "injected loss of the answer of \(operation)")
-            }
-            return result
-        }
-
-        /// Applies the operation's injected latency, then any fault that fails it before it takes effect.
-        private func enter(_ operation: Operation) async throws {
-            let latency = state.withLock { $0.latency[operation] }
-            if let latency { try await Task.sleep(for: latency) }
-            if let fault = takeFault(operation, losesResponse: false) {
-                throw SupplyChainError(fault, "injected failure of \(operation)")
-            }
-        }
-
-        /// Counts one call against the operation's injected fault of that timing; its code when this call fails.
-        private func takeFault(_ operation: Operation, losesResponse: Bool) -> SupplyChainError.Code? {
-            state.withLock { state in
-                guard var fault = state.faults[operation], fault.remaining > 0, fault.losesResponse == losesResponse else { return nil }
-                if fault.skip > 0 {
-                    fault.skip -= 1
-                    state.faults[operation] = fault
-                    return nil
-                }
-                fault.remaining -= 1
-                state.faults[operation] = fault.remaining > 0 ? fault : nil
-                return fault.code
-            }
         }
 
         // MARK: Fault injection
@@ -222,29 +140,28 @@ extension SupplyChainOperationsAdapters {
             after: Int = 0,
             losingResponse: Bool = false
         ) {
-            state.withLock {
-                $0.faults[operation] = times > 0 ? Fault(skip: max(0, after), remaining: times, code: code, losesResponse: losingResponse) : nil
-            }
+            let failure = SupplyChainError(code, losingResponse ? "injected loss of the answer of \(operation)" : "injected failure of \(operation)")
+            store.failNext(operation, times: times, with: failure, after: after, afterEffect: losingResponse)
         }
 
         /// Delays every call of `operation` by `latency` (nil removes the delay).
         public func setLatency(_ latency: Duration?, for operation: Operation) {
-            state.withLock { $0.latency[operation] = latency }
+            store.setLatency(latency, for: operation)
         }
 
         // MARK: Seeding
 
         public func addVendor(_ id: String) {
-            _ = state.withLock { $0.vendors.insert(id) }
+            _ = store.withLock { $0.vendors.insert(id) }
         }
 
         public func addWarehouse(_ id: String) {
-            _ = state.withLock { $0.warehouses.insert(id) }
+            _ = store.withLock { $0.warehouses.insert(id) }
         }
 
         /// Sets the stock of `sku` in `warehouseID` (registering the warehouse).
         public func setStock(sku: String, warehouseID: String, onHand: Int64, reserved: Int64 = 0) {
-            state.withLock { state in
+            store.withLock { state in
                 state.warehouses.insert(warehouseID)
                 state.stock[StockKey(sku: sku, warehouseID: warehouseID)] = StockLevel(sku: sku, warehouseID: warehouseID, onHand: onHand, reserved: reserved)
             }
@@ -252,25 +169,25 @@ extension SupplyChainOperationsAdapters {
 
         /// Sets the demand history of `sku` from `warehouseID`, oldest period first.
         public func setSalesHistory(sku: String, warehouseID: String, demand: [Int64]) {
-            state.withLock { $0.history[StockKey(sku: sku, warehouseID: warehouseID)] = demand }
+            store.withLock { $0.history[StockKey(sku: sku, warehouseID: warehouseID)] = demand }
         }
 
         // MARK: Inspection (read-only, for tests and demos)
 
         /// The mutating operations that took effect, in order (idempotent repeats and refusals excluded).
-        public var journal: [Operation] { state.withLock { $0.journal } }
+        public var journal: [Operation] { store.journal }
 
         public func stockLevel(sku: String, warehouseID: String) -> StockLevel? {
-            state.withLock { $0.stock[StockKey(sku: sku, warehouseID: warehouseID)] }
+            store.withLock { $0.stock[StockKey(sku: sku, warehouseID: warehouseID)] }
         }
 
-        public var salesOrders: [SalesOrder] { state.withLock { $0.salesOrders.values.sorted { $0.id < $1.id } } }
-        public var purchaseOrders: [PurchaseOrder] { state.withLock { $0.purchaseOrders.values.sorted { $0.id < $1.id } } }
-        public var movements: [StockMovement] { state.withLock { $0.movements.values.sorted { $0.id < $1.id } } }
-        public var transfers: [TransferReceipt] { state.withLock { $0.transfers.values.sorted { $0.transferID < $1.transferID } } }
-        public var invoices: [Invoice] { state.withLock { $0.invoices.values.sorted { $0.id < $1.id } } }
-        public var creditNotes: [CreditNote] { state.withLock { $0.creditNotes.values.sorted { $0.id < $1.id } } }
-        public var returnAuthorizations: [ReturnAuthorization] { state.withLock { $0.returns.values.sorted { $0.id < $1.id } } }
-        public var valuationEntries: [ValuationEntry] { state.withLock { $0.valuation.values.sorted { $0.id < $1.id } } }
+        public var salesOrders: [SalesOrder] { store.withLock { $0.salesOrders.values.sorted { $0.id < $1.id } } }
+        public var purchaseOrders: [PurchaseOrder] { store.withLock { $0.purchaseOrders.values.sorted { $0.id < $1.id } } }
+        public var movements: [StockMovement] { store.withLock { $0.movements.values.sorted { $0.id < $1.id } } }
+        public var transfers: [TransferReceipt] { store.withLock { $0.transfers.values.sorted { $0.transferID < $1.transferID } } }
+        public var invoices: [Invoice] { store.withLock { $0.invoices.values.sorted { $0.id < $1.id } } }
+        public var creditNotes: [CreditNote] { store.withLock { $0.creditNotes.values.sorted { $0.id < $1.id } } }
+        public var returnAuthorizations: [ReturnAuthorization] { store.withLock { $0.returns.values.sorted { $0.id < $1.id } } }
+        public var valuationEntries: [ValuationEntry] { store.withLock { $0.valuation.values.sorted { $0.id < $1.id } } }
     }
 }

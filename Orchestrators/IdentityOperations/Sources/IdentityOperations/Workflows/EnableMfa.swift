@@ -25,16 +25,16 @@ public enum EnableMfa {
         let mfa = services.mfa
         let request = EnableMfaRequest.self
         return WorkflowDefinition(type, version: 1) {
-            StepDefinition.call(Step.issueChallenge, action: classifiedStep(request) { context, request in
+            StepDefinition.call(Step.issueChallenge, action: typedStep(request) { context, request in
                 try await mfa.issueChallenge(userID: request.userID, idempotencyKey: context.idempotencyKey)
-            }, compensate: classifiedStep(request) { context, _ in
+            }, compensate: typedStep(request) { context, _ in
                 let challenge = try context.output(of: Step.issueChallenge, as: MfaChallenge.self)
                 try await mfa.cancelChallenge(challengeID: challenge.challengeID, idempotencyKey: context.idempotencyKey)
             }).timeout(.seconds(10))
 
             StepDefinition.waitForSignal(Step.awaitVerification, signal: verificationSignal, timeout: verificationTimeout)
 
-            StepDefinition.call(Step.activate, action: classifiedStep(request) { context, _ in
+            StepDefinition.call(Step.activate, action: typedStep(request) { context, _ in
                 let challenge = try context.output(of: Step.issueChallenge, as: MfaChallenge.self)
                 let verification = try context.output(of: Step.awaitVerification, as: MfaVerification.self)
                 try await mfa.activate(challengeID: challenge.challengeID, code: verification.code, idempotencyKey: context.idempotencyKey)

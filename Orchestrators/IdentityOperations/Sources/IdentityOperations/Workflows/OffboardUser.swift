@@ -27,11 +27,11 @@ public enum OffboardUser {
             $0.retry = .defaults { $0.maxAttempts = 10 }
         }
         return WorkflowDefinition(type, version: 1, configuration: configuration) {
-            StepDefinition.call(Step.revokeSessions, action: classifiedStep(request) { context, request in
+            StepDefinition.call(Step.revokeSessions, action: typedStep(request) { context, request in
                 try await sessions.revokeAllSessions(userID: request.userID, idempotencyKey: context.idempotencyKey)
             }).timeout(.seconds(10))
 
-            StepDefinition.call(Step.removeMemberships, action: classifiedStep(request) { context, request in
+            StepDefinition.call(Step.removeMemberships, action: typedStep(request) { context, request in
                 let current = try await memberships.memberships(userID: request.userID)
                 for membership in current {
                     try await memberships.removeMember(tenantID: membership.tenantID, userID: request.userID,
@@ -40,11 +40,11 @@ public enum OffboardUser {
                 return current.map(\.tenantID)
             }).timeout(.seconds(30))
 
-            StepDefinition.call(Step.disableUser, action: classifiedStep(request) { context, request in
+            StepDefinition.call(Step.disableUser, action: typedStep(request) { context, request in
                 try await users.disableUser(userID: request.userID, idempotencyKey: context.idempotencyKey)
             }).timeout(.seconds(10))
 
-            StepDefinition.call(Step.writeAudit, action: classifiedStep(request) { context, request in
+            StepDefinition.call(Step.writeAudit, action: typedStep(request) { context, request in
                 let entry = AuditEntry(action: "user.offboarded", actorID: request.requestedBy, subjectID: request.userID, detail: request.reason)
                 return try await audit.record(entry, idempotencyKey: context.idempotencyKey)
             }).timeout(.seconds(10))

@@ -30,26 +30,26 @@ public enum RegisterUser {
             $0.timeout = .seconds(10 * 60)
         }
         return WorkflowDefinition(type, version: 1, configuration: configuration) {
-            StepDefinition.call(Step.createUser, action: classifiedStep(request) { context, request in
+            StepDefinition.call(Step.createUser, action: typedStep(request) { context, request in
                 try await users.createUser(NewUser(email: request.email, displayName: request.displayName), idempotencyKey: context.idempotencyKey)
-            }, compensate: classifiedStep(request) { context, _ in
+            }, compensate: typedStep(request) { context, _ in
                 try await users.deleteUser(userID: try createdUser(context).userID, idempotencyKey: context.idempotencyKey)
             }).timeout(.seconds(10))
 
-            StepDefinition.call(Step.assignTenant, action: classifiedStep(request) { context, request in
+            StepDefinition.call(Step.assignTenant, action: typedStep(request) { context, request in
                 try await memberships.addMember(tenantID: request.tenantID, userID: try createdUser(context).userID, role: request.role,
                                                 idempotencyKey: context.idempotencyKey)
-            }, compensate: classifiedStep(request) { context, request in
+            }, compensate: typedStep(request) { context, request in
                 try await memberships.removeMember(tenantID: request.tenantID, userID: try createdUser(context).userID, idempotencyKey: context.idempotencyKey)
             }).timeout(.seconds(10))
 
-            StepDefinition.call(Step.writeAudit, action: classifiedStep(request) { context, request in
+            StepDefinition.call(Step.writeAudit, action: typedStep(request) { context, request in
                 let entry = AuditEntry(action: "user.registered", actorID: request.requestedBy, subjectID: try createdUser(context).userID,
                                        tenantID: request.tenantID, detail: "role \(request.role)")
                 return try await audit.record(entry, idempotencyKey: context.idempotencyKey)
             }).timeout(.seconds(10))
 
-            StepDefinition.call(Step.sendWelcome, action: classifiedStep(request) { context, request in
+            StepDefinition.call(Step.sendWelcome, action: typedStep(request) { context, request in
                 let message = NotificationMessage(recipientUserID: try createdUser(context).userID, template: "welcome",
                                                   parameters: ["displayName": request.displayName, "tenantID": request.tenantID])
                 return try await notifications.send(message, idempotencyKey: context.idempotencyKey)

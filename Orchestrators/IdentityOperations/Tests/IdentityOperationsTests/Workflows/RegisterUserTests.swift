@@ -1,4 +1,5 @@
 import BatonWorkflow
+import BatonWorkflowTesting
 import IdentityOperations
 import IdentityOperationsInMemory
 import Testing

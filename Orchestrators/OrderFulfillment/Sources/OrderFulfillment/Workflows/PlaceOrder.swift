@@ -26,29 +26,29 @@ public enum PlaceOrder {
             $0.timeout = .seconds(30 * 60)
         }
         return WorkflowDefinition(type, version: 1, configuration: configuration) {
-            StepDefinition.call(Step.reserveInventory, action: classifiedStep(order) { context, order in
+            StepDefinition.call(Step.reserveInventory, action: typedStep(order) { context, order in
                 try await inventory.reserve(orderID: order.orderID, lines: order.lines, idempotencyKey: context.idempotencyKey)
-            }, compensate: classifiedStep(order) { context, _ in
+            }, compensate: typedStep(order) { context, _ in
                 let reservation = try context.output(of: Step.reserveInventory, as: InventoryReservation.self)
                 try await inventory.release(reservationID: reservation.reservationID, idempotencyKey: context.idempotencyKey)
             }).timeout(.seconds(10))
 
-            StepDefinition.call(Step.processPayment, action: classifiedStep(order) { context, order in
+            StepDefinition.call(Step.processPayment, action: typedStep(order) { context, order in
                 try await payments.charge(orderID: order.orderID, customerID: order.customerID, amountMinor: order.totalMinor,
                                           paymentMethodToken: order.paymentMethodToken, idempotencyKey: context.idempotencyKey)
-            }, compensate: classifiedStep(order) { context, _ in
+            }, compensate: typedStep(order) { context, _ in
                 let payment = try context.output(of: Step.processPayment, as: PaymentReceipt.self)
                 _ = try await payments.refund(paymentID: payment.paymentID, idempotencyKey: context.idempotencyKey)
             }).timeout(.seconds(30))
 
-            StepDefinition.call(Step.scheduleDelivery, action: classifiedStep(order) { context, order in
+            StepDefinition.call(Step.scheduleDelivery, action: typedStep(order) { context, order in
                 try await delivery.schedule(orderID: order.orderID, lines: order.lines, address: order.shippingAddress, idempotencyKey: context.idempotencyKey)
-            }, compensate: classifiedStep(order) { context, _ in
+            }, compensate: typedStep(order) { context, _ in
                 let booking = try context.output(of: Step.scheduleDelivery, as: DeliveryBooking.self)
                 try await delivery.cancel(deliveryID: booking.deliveryID, idempotencyKey: context.idempotencyKey)
             }).timeout(.seconds(10))
 
-            StepDefinition.call(Step.notifyCustomer, action: classifiedStep(order) { context, order in
+            StepDefinition.call(Step.notifyCustomer, action: typedStep(order) { context, order in
                 let booking = try context.output(of: Step.scheduleDelivery, as: DeliveryBooking.self)
                 return try await notifications.notifyOrderConfirmed(orderID: order.orderID, customerID: order.customerID,
                                                                     deliveryID: booking.deliveryID, idempotencyKey: context.idempotencyKey)

@@ -1,4 +1,5 @@
 import BatonWorkflow
+import BatonWorkflowTesting
 import OrderFulfillment
 import OrderFulfillmentContractSuite
 import OrderFulfillmentInMemory

@@ -1,4 +1,5 @@
 import BatonWorkflow
+import BatonWorkflowTesting
 import OrderFulfillment
 import OrderFulfillmentInMemory
 import Testing

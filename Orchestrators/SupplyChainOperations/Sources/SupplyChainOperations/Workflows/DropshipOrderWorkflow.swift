@@ -18,30 +18,27 @@ extension SupplyChainOperationsOrchestrator {
         let callTimeout = configuration.callTimeout
         typealias Steps = DropshipOrderSteps
         return WorkflowDefinition(WorkflowTypes.dropshipOrder, configuration: workflowConfiguration) {
-            StepDefinition.call(Steps.createSalesOrder) { step in
-                let order = try step.input(as: DropshipOrderRequest.self)
+            StepDefinition.call(Steps.createSalesOrder, action: typedStep(DropshipOrderRequest.self) { step, order in
                 let request = SalesOrderRequest(reference: order.orderReference, customerID: order.customerID, lines: order.lines, currency: order.currency)
-                return try await contractCall { try await services.salesOrders.createSalesOrder(request, idempotencyKey: step.idempotencyKey) }
-            } compensate: { step in
+                return try await services.salesOrders.createSalesOrder(request, idempotencyKey: step.idempotencyKey)
+            }, compensate: typedStep(DropshipOrderRequest.self) { step, _ in
                 let salesOrder = try step.output(of: Steps.createSalesOrder, as: SalesOrder.self)
-                return try await contractCall { try await services.salesOrders.cancelSalesOrder(id: salesOrder.id, idempotencyKey: step.idempotencyKey) }
-            }.timeout(callTimeout)
+                return try await services.salesOrders.cancelSalesOrder(id: salesOrder.id, idempotencyKey: step.idempotencyKey)
+            }).timeout(callTimeout)
 
-            StepDefinition.call(Steps.placePurchaseOrder) { step in
-                let order = try step.input(as: DropshipOrderRequest.self)
+            StepDefinition.call(Steps.placePurchaseOrder, action: typedStep(DropshipOrderRequest.self) { step, order in
                 let salesOrder = try step.output(of: Steps.createSalesOrder, as: SalesOrder.self)
                 let lines = order.lines.map { OrderLine(sku: $0.sku, quantity: $0.quantity, unitPriceMinor: order.vendorUnitCostsMinor[$0.sku] ?? $0.unitPriceMinor) }
                 let request = PurchaseOrderRequest(vendorID: order.vendorID, lines: lines, currency: order.currency, salesOrderID: salesOrder.id)
-                return try await contractCall { try await services.purchaseOrders.createPurchaseOrder(request, idempotencyKey: step.idempotencyKey) }
-            } compensate: { step in
+                return try await services.purchaseOrders.createPurchaseOrder(request, idempotencyKey: step.idempotencyKey)
+            }, compensate: typedStep(DropshipOrderRequest.self) { step, _ in
                 let purchaseOrder = try step.output(of: Steps.placePurchaseOrder, as: PurchaseOrder.self)
-                return try await contractCall { try await services.purchaseOrders.cancelPurchaseOrder(id: purchaseOrder.id, idempotencyKey: step.idempotencyKey) }
-            }.timeout(callTimeout)
+                return try await services.purchaseOrders.cancelPurchaseOrder(id: purchaseOrder.id, idempotencyKey: step.idempotencyKey)
+            }).timeout(callTimeout)
 
             StepDefinition.waitForSignal(Steps.awaitShipment, signal: Signals.shipmentDispatched, timeout: configuration.shipmentTimeout)
 
-            StepDefinition.call(Steps.issueInvoice) { step in
-                let order = try step.input(as: DropshipOrderRequest.self)
+            StepDefinition.call(Steps.issueInvoice, action: typedStep(DropshipOrderRequest.self) { step, order in
                 let salesOrder = try step.output(of: Steps.createSalesOrder, as: SalesOrder.self)
                 let shipment = try? step.output(of: Steps.awaitShipment, as: ShipmentNotice.self)
                 let request = InvoiceRequest(
@@ -51,8 +48,8 @@ extension SupplyChainOperationsOrchestrator {
                     currency: order.currency,
                     shipmentReference: shipment?.trackingNumber
                 )
-                return try await contractCall { try await services.receivables.issueInvoice(request, idempotencyKey: step.idempotencyKey) }
-            }.timeout(callTimeout)
+                return try await services.receivables.issueInvoice(request, idempotencyKey: step.idempotencyKey)
+            }).timeout(callTimeout)
         }
     }
 }

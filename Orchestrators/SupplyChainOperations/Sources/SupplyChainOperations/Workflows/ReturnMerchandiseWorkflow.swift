@@ -23,20 +23,18 @@ extension SupplyChainOperationsOrchestrator {
         typealias Steps = ReturnMerchandiseSteps
         /// One movement step per disposition: restock and scrap differ only in their kind.
         func movement(_ name: String, _ kind: StockMovementRequest.Kind) -> StepDefinition {
-            StepDefinition.call(name) { step in
-                let request = try step.input(as: ReturnMerchandiseRequest.self)
+            StepDefinition.call(name, action: typedStep(ReturnMerchandiseRequest.self) { step, request in
                 let rma = try step.output(of: Steps.authorize, as: ReturnAuthorization.self)
                 let lines = request.lines.map { ItemQuantity(sku: $0.sku, quantity: $0.quantity) }
                 let movement = StockMovementRequest(kind: kind, warehouseID: request.warehouseID, lines: lines, reason: rma.id)
-                return try await contractCall { try await services.stock.recordMovement(movement, idempotencyKey: step.idempotencyKey) }
-            } compensate: { step in
+                return try await services.stock.recordMovement(movement, idempotencyKey: step.idempotencyKey)
+            }, compensate: typedStep(ReturnMerchandiseRequest.self) { step, _ in
                 let movement = try step.output(of: name, as: StockMovement.self)
-                return try await contractCall { try await services.stock.reverseMovement(id: movement.id, idempotencyKey: step.idempotencyKey) }
-            }.timeout(callTimeout)
+                return try await services.stock.reverseMovement(id: movement.id, idempotencyKey: step.idempotencyKey)
+            }).timeout(callTimeout)
         }
         return WorkflowDefinition(WorkflowTypes.returnMerchandise, configuration: workflowConfiguration) {
-            StepDefinition.call(Steps.authorize) { step in
-                let request = try step.input(as: ReturnMerchandiseRequest.self)
+            StepDefinition.call(Steps.authorize, action: typedStep(ReturnMerchandiseRequest.self) { step, request in
                 let authorization = ReturnAuthorizationRequest(
                     reference: request.returnReference,
                     salesOrderID: request.salesOrderID,
@@ -45,21 +43,19 @@ extension SupplyChainOperationsOrchestrator {
                     currency: request.currency,
                     warehouseID: request.warehouseID
                 )
-                return try await contractCall { try await services.returns.authorizeReturn(authorization, idempotencyKey: step.idempotencyKey) }
-            } compensate: { step in
+                return try await services.returns.authorizeReturn(authorization, idempotencyKey: step.idempotencyKey)
+            }, compensate: typedStep(ReturnMerchandiseRequest.self) { step, _ in
                 let rma = try step.output(of: Steps.authorize, as: ReturnAuthorization.self)
-                return try await contractCall { try await services.returns.cancelReturn(id: rma.id, idempotencyKey: step.idempotencyKey) }
-            }.timeout(callTimeout)
+                return try await services.returns.cancelReturn(id: rma.id, idempotencyKey: step.idempotencyKey)
+            }).timeout(callTimeout)
 
             StepDefinition.waitForSignal(Steps.awaitReceipt, signal: Signals.returnReceived, timeout: configuration.returnReceiptTimeout)
 
-            StepDefinition.call(Steps.inspect) { step in
+            StepDefinition.call(Steps.inspect, action: typedStep(ReturnMerchandiseRequest.self) { step, _ in
                 let rma = try step.output(of: Steps.authorize, as: ReturnAuthorization.self)
                 let receipt = try step.output(of: Steps.awaitReceipt, as: ReturnReceipt.self)
-                return try await contractCall {
-                    try await services.returns.recordInspection(returnID: rma.id, condition: receipt.condition, idempotencyKey: step.idempotencyKey)
-                }
-            }.timeout(callTimeout)
+                return try await services.returns.recordInspection(returnID: rma.id, condition: receipt.condition, idempotencyKey: step.idempotencyKey)
+            }).timeout(callTimeout)
 
             StepDefinition.decision(Steps.chooseDisposition) { context in
                 let disposition = context.outputs[Steps.inspect]?["disposition"]?.stringValue
@@ -69,12 +65,11 @@ extension SupplyChainOperationsOrchestrator {
             StepDefinition.decision(Steps.skipScrap) { _ in .goto(Steps.issueCreditNote) }
             movement(Steps.scrap, .scrap)
 
-            StepDefinition.call(Steps.issueCreditNote) { step in
-                let request = try step.input(as: ReturnMerchandiseRequest.self)
+            StepDefinition.call(Steps.issueCreditNote, action: typedStep(ReturnMerchandiseRequest.self) { step, request in
                 let rma = try step.output(of: Steps.authorize, as: ReturnAuthorization.self)
                 let credit = CreditNoteRequest(returnAuthorizationID: rma.id, customerID: request.customerID, amountMinor: request.lines.totalMinor, currency: request.currency)
-                return try await contractCall { try await services.receivables.issueCreditNote(credit, idempotencyKey: step.idempotencyKey) }
-            }.timeout(callTimeout)
+                return try await services.receivables.issueCreditNote(credit, idempotencyKey: step.idempotencyKey)
+            }).timeout(callTimeout)
         }
     }
 }

@@ -1,4 +1,5 @@
 import BatonWorkflow
+import BatonWorkflowTesting
 import SupplyChainOperations
 import SupplyChainOperationsContractSuite
 import SupplyChainOperationsInMemory
@@ -66,7 +67,7 @@ struct SupplyChainHarness {
 
     /// Waits (yielding, never sleeping) until `step` of workflow `id` has `status`.
     func waitUntil(_ id: String, step: String, is status: StepStatus) async throws {
-        while try await engine.snapshot(id: id).step(step)?.status != status { await Task.yield() }
+        try await engine.waitForStep(step, of: id, status)
     }
 
     /// The backend's mutating operations that took effect, by name.

@@ -1,8 +1,13 @@
 import BatonWorkflow
 import Testing
 
-/// Yields until `condition` holds (the engine runs on other tasks); fails the test if it never does.
-func eventually(_ what: String, sourceLocation: SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool) async throws {
+/// Yields until `condition` holds (the engine runs on other tasks); records an issue and throws
+/// `CancellationError` if it never does.
+public func eventually(
+    _ what: String,
+    sourceLocation: SourceLocation = #_sourceLocation,
+    _ condition: () async throws -> Bool
+) async throws {
     for _ in 0..<200_000 {
         if try await condition() { return }
         await Task.yield()
@@ -13,12 +18,12 @@ func eventually(_ what: String, sourceLocation: SourceLocation = #_sourceLocatio
 
 extension WorkflowEngine {
     /// Waits until `step` of workflow `id` has `status`.
-    func waitForStep(_ step: String, of id: String, _ status: StepStatus) async throws {
+    public func waitForStep(_ step: String, of id: String, _ status: StepStatus) async throws {
         try await eventually("\(step) \(status.rawValue)") { try await snapshot(id: id).step(step)?.status == status }
     }
 
     /// Waits for the next retry of `step` to be scheduled and slept on, then moves `clock` to it.
-    func advanceToRetry(of step: String, in id: String, clock: ManualWorkflowClock) async throws {
+    public func advanceToRetry(of step: String, in id: String, clock: ManualWorkflowClock) async throws {
         var retryAt: WorkflowInstant?
         try await eventually("a retry of \(step) is scheduled") {
             let snapshot = try await snapshot(id: id)
@@ -32,7 +37,7 @@ extension WorkflowEngine {
     }
 
     /// The compensations the workflow completed, in the order they ran.
-    func compensationsRun(_ id: String) async throws -> [String] {
+    public func compensationsRun(_ id: String) async throws -> [String] {
         try await history(id: id).compactMap { event in
             if case .compensationStepCompleted(let step, _) = event.kind { return step }
             return nil
