@@ -202,7 +202,7 @@ let package = Package(
             name: "BatonServer",
             dependencies: [
                 "BatonAPI", "BatonRPC", "BatonProtobuf", "BatonWorkflow", "BatonWorkflowSQLite",
-                "OrderFulfillment", "IdentityOperations",
+                "OrderFulfillment", "IdentityOperations", "SupplyChainOperations",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -216,6 +216,7 @@ let package = Package(
             dependencies: [
                 "BatonServer", "BatonAPI", "BatonRPC", "BatonWorkflow", "BatonWorkflowSQLite",
                 "OrderFulfillment", "OrderFulfillmentInMemory", "IdentityOperations", "IdentityOperationsInMemory",
+                "SupplyChainOperations", "SupplyChainOperationsInMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -253,6 +254,7 @@ let package = Package(
             name: "BatonServerTests",
             dependencies: [
                 "BatonServer", "BatonAPI", "BatonRPC", "BatonWorkflow", "BatonWorkflowSQLite",
+                "SupplyChainOperations", "SupplyChainOperationsInMemory",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
