@@ -203,7 +203,7 @@ let package = Package(
             name: "BatonServer",
             dependencies: [
                 "BatonAPI", "BatonRPC", "BatonProtobuf", "BatonWorkflow", "BatonWorkflowSQLite",
-                "OrderFulfillment", "IdentityOperations",
+                "OrderFulfillment", "IdentityOperations", "SupplyChainOperations",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -217,6 +217,7 @@ let package = Package(
             dependencies: [
                 "BatonServer", "BatonAPI", "BatonRPC", "BatonWorkflow", "BatonWorkflowSQLite",
                 "OrderFulfillment", "OrderFulfillmentInMemory", "IdentityOperations", "IdentityOperationsInMemory",
+                "SupplyChainOperations", "SupplyChainOperationsInMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -273,6 +274,7 @@ let package = Package(
             name: "BatonServerTests",
             dependencies: [
                 "BatonServer", "BatonAPI", "BatonRPC", "BatonWorkflow", "BatonWorkflowSQLite",
+                "SupplyChainOperations", "SupplyChainOperationsInMemory",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

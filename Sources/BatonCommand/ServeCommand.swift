@@ -65,6 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
         let settings = try settings()
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let logger = Logger(label: "baton")
+        let orchestrators = try await Orchestrators.all(settings: settings, logger: logger)
         let server = try BatonCoordinationServer(
             configuration: .defaults {
                 $0.rpc.host = settings.host
@@ -77,7 +78,7 @@ struct ServeCommand: AsyncParsableCommand {
                     $0.operations = operations
                 }
             },
-            orchestrators: try Orchestrators.all(settings: settings, logger: logger),
+            orchestrators: orchestrators,
             store: try openStore(settings.store),
             logger: logger
         )

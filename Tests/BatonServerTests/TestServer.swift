@@ -55,14 +55,21 @@ enum TestWorkflows {
 }
 
 /// A coordination server on 127.0.0.1 with a SQLite store in a fresh temporary file, and a client.
+/// It hosts the test workflows and any `orchestrators` given (e.g. a real orchestrator on its
+/// in-memory adapter).
 struct TestServer {
     let server: BatonCoordinationServer
+    /// The connection the typed clients share.
+    let client: RPCClient
     let workflows: Baton_Coordination_V1_WorkflowServiceClient
     let events: Baton_Coordination_V1_EventServiceClient
     let ledger: EffectLedger
     let storePath: String
 
-    static func with<Result: Sendable>(_ body: (TestServer) async throws -> Result) async throws -> Result {
+    static func with<Result: Sendable>(
+        orchestrators: [HostedOrchestrator] = [],
+        _ body: (TestServer) async throws -> Result
+    ) async throws -> Result {
         let ledger = EffectLedger()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -75,7 +82,7 @@ struct TestServer {
                     workflows: [TestWorkflows.order(ledger), TestWorkflows.approval(ledger)],
                     listeners: [TestWorkflows.StartsOrders()]
                 )
-            ],
+            ] + orchestrators,
             store: try SQLiteWorkflowStore(path: storePath)
         )
         let services = ServiceGroup(
@@ -87,6 +94,7 @@ struct TestServer {
             let client = RPCClient(host: "127.0.0.1", port: port)
             let test = TestServer(
                 server: server,
+                client: client,
                 workflows: .init(client),
                 events: .init(client),
                 ledger: ledger,

@@ -91,6 +91,7 @@ GROUPS: tuple[Group, ...] = (
             "baton/coordination/v1/event_service.proto",
             "baton/order_fulfillment/v1/order_fulfillment.proto",
             "baton/identity_operations/v1/identity_operations.proto",
+            "baton/supply_chain_operations/v1/supply_chain_operations.proto",
         ),
         c_dir="Sources/CBatonAPIProtos",
         c_module="CBatonAPIProtos",

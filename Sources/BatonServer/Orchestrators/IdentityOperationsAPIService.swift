@@ -24,32 +24,32 @@ public final class IdentityOperationsAPIService: Baton_IdentityOperations_V1_Ide
             role: request.role,
             requestedBy: request.requestedBy
         )
-        return try await started { try await orchestrator.registerUser(registration, engine: engine) }
+        return try await workflowStarted { try await orchestrator.registerUser(registration, engine: engine) }
     }
 
     public func offboardUser(_ request: Baton_IdentityOperations_V1_OffboardUserRequest, context: ServerContext) async throws -> Started {
-        try Self.require(request.userID, "user_id")
+        try requireField(request.userID, "user_id")
         let offboarding = OffboardUserRequest(userID: request.userID, requestedBy: request.requestedBy, reason: request.reason)
-        return try await started { try await orchestrator.offboardUser(offboarding, engine: engine) }
+        return try await workflowStarted { try await orchestrator.offboardUser(offboarding, engine: engine) }
     }
 
     public func enableMfa(_ request: Baton_IdentityOperations_V1_EnableMfaRequest, context: ServerContext) async throws -> Started {
-        try Self.require(request.userID, "user_id")
-        return try await started { try await orchestrator.enableMfa(EnableMfaRequest(userID: request.userID), engine: engine) }
+        try requireField(request.userID, "user_id")
+        return try await workflowStarted { try await orchestrator.enableMfa(EnableMfaRequest(userID: request.userID), engine: engine) }
     }
 
     public func verifyMfa(_ request: Baton_IdentityOperations_V1_VerifyMfaRequest, context: ServerContext) async throws -> Started {
-        try Self.require(request.userID, "user_id")
-        try Self.require(request.code, "code")
-        return try await started { try await orchestrator.verifyMfa(userID: request.userID, code: request.code, engine: engine) }
+        try requireField(request.userID, "user_id")
+        try requireField(request.code, "code")
+        return try await workflowStarted { try await orchestrator.verifyMfa(userID: request.userID, code: request.code, engine: engine) }
     }
 
     public func issueSession(_ request: Baton_IdentityOperations_V1_IssueSessionRequest, context: ServerContext) async throws
         -> Baton_IdentityOperations_V1_Session
     {
-        try Self.require(request.userID, "user_id")
-        try Self.require(request.tenantID, "tenant_id")
-        try Self.require(request.idempotencyKey, "idempotency_key")
+        try requireField(request.userID, "user_id")
+        try requireField(request.tenantID, "tenant_id")
+        try requireField(request.idempotencyKey, "idempotency_key")
         let issue = IssueSessionRequest(userID: request.userID, tenantID: request.tenantID, mfaCode: request.mfaCode.isEmpty ? nil : request.mfaCode)
         return try await mappingErrors {
             let session = try await orchestrator.issueSession(issue, idempotencyKey: request.idempotencyKey)
@@ -65,8 +65,8 @@ public final class IdentityOperationsAPIService: Baton_IdentityOperations_V1_Ide
     public func revokeSessions(_ request: Baton_IdentityOperations_V1_RevokeSessionsRequest, context: ServerContext) async throws
         -> Baton_IdentityOperations_V1_RevokeSessionsResponse
     {
-        try Self.require(request.userID, "user_id")
-        try Self.require(request.idempotencyKey, "idempotency_key")
+        try requireField(request.userID, "user_id")
+        try requireField(request.idempotencyKey, "idempotency_key")
         return try await mappingErrors {
             var response = Baton_IdentityOperations_V1_RevokeSessionsResponse()
             response.revoked = Int32(clamping: try await orchestrator.revokeSessions(
@@ -74,20 +74,6 @@ public final class IdentityOperationsAPIService: Baton_IdentityOperations_V1_Ide
             ))
             return response
         }
-    }
-
-    private func started(_ start: () async throws -> WorkflowSnapshot) async throws -> Started {
-        try await mappingErrors {
-            let snapshot = try await start()
-            var response = Started()
-            response.workflowID = snapshot.id
-            response.status = APIConversions.status(snapshot.status)
-            return response
-        }
-    }
-
-    private static func require(_ value: String, _ field: String) throws(RPCError) {
-        guard !value.isEmpty else { throw RPCError(code: .invalidArgument, message: "\(field) is required") }
     }
 }
 

@@ -24,12 +24,8 @@ public final class OrderFulfillmentAPIService: Baton_OrderFulfillment_V1_OrderFu
             paymentMethodToken: request.paymentMethodToken,
             shippingAddress: ShippingAddress(street: address.street, city: address.city, postalCode: address.postalCode, country: address.country)
         )
-        return try await mappingErrors {
-            let snapshot = try await orchestrator.placeOrder(order, engine: engine, workflowID: request.workflowID.isEmpty ? nil : request.workflowID)
-            var response = Baton_OrderFulfillment_V1_PlaceOrderResponse()
-            response.workflowID = snapshot.id
-            response.status = APIConversions.status(snapshot.status)
-            return response
+        return try await workflowStarted {
+            try await orchestrator.placeOrder(order, engine: engine, workflowID: request.workflowID.isEmpty ? nil : request.workflowID)
         }
     }
 }

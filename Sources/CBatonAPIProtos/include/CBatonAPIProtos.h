@@ -10,4 +10,5 @@
 #include "baton/coordination/v1/event_service.pb-c.h"
 #include "baton/order_fulfillment/v1/order_fulfillment.pb-c.h"
 #include "baton/identity_operations/v1/identity_operations.pb-c.h"
+#include "baton/supply_chain_operations/v1/supply_chain_operations.pb-c.h"
 #endif
