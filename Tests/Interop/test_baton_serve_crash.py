@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import grpc
 
 import interop_support as support
-from test_baton_serve import Baton, TERMINAL
+from test_baton_serve import Baton
 
 SAGAS = 500
 

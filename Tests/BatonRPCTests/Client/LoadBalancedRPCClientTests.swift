@@ -83,8 +83,11 @@ struct LoadBalancedRPCClientTests {
         #expect(b.counter.calls == 5)
 
         await a.stop()
-        try await eventually("A marked unhealthy") { client.status[0].healthy == false }
-        #expect(client.status[0].lastHealthError?.contains("UNAVAILABLE") == true)
+        // While it drains, A answers NOT_SERVING (or the check is cancelled); once it is gone,
+        // the check's connection is refused.
+        try await eventually("A marked unhealthy for a refused connection") {
+            client.status[0].healthy == false && client.status[0].lastHealthError?.contains("UNAVAILABLE") == true
+        }
         for _ in 0..<10 { try await unary(client) }
         #expect(b.counter.calls == 15, "every call went to B")
 
