@@ -4,7 +4,7 @@ import BatonWorkflow
 
 /// `baton.coordination.v1.EventService`: domain events in (routed to the orchestrators'
 /// listeners, once per event id) and the engine's lifecycle events out.
-public final class EventAPIService: Baton_Coordination_V1_EventServiceHandler, Sendable {
+public final class EventAPIService: Baton_Coordination_V1_EventServiceHandler, RPCServerLifecycleObserver, Sendable {
     private let router: DomainEventRouter
     private let engine: WorkflowEngine
     private let events: InMemoryWorkflowEventBus
@@ -13,6 +13,11 @@ public final class EventAPIService: Baton_Coordination_V1_EventServiceHandler, S
         self.router = router
         self.engine = engine
         self.events = events
+    }
+
+    /// Ends the lifecycle streams (Subscribe, WatchWorkflow) so that they do not hold up the drain.
+    public func serverWillShutDown() {
+        events.close()
     }
 
     public func publishEvent(_ request: Baton_Coordination_V1_PublishEventRequest, context: ServerContext) async throws
@@ -65,5 +70,6 @@ public final class EventAPIService: Baton_Coordination_V1_EventServiceHandler, S
             guard workflowTypes.isEmpty || workflowTypes.contains(identity.type) else { continue }
             try await responses.write(APIConversions.event(event, type: identity.type, correlationID: identity.correlationID))
         }
+        if events.isClosed { throw RPCError.shuttingDown }
     }
 }

@@ -156,6 +156,7 @@ public final class WorkflowAPIService: Baton_Coordination_V1_WorkflowServiceHand
             last = event.sequence
             if event.isFinal { return }
         }
+        if events.isClosed { throw RPCError.shuttingDown }
     }
 
     public func getWorkflowHistory(_ request: Baton_Coordination_V1_GetWorkflowHistoryRequest, context: ServerContext) async throws

@@ -287,3 +287,22 @@ def test_reflection_lists_and_describes_the_api(baton):
     start = pool.FindServiceByName("baton.coordination.v1.WorkflowService").FindMethodByName("StartWorkflow")
     assert start.input_type.full_name == "baton.coordination.v1.StartWorkflowRequest"
     assert "workflow_type" in start.input_type.fields_by_name
+
+
+def test_sigterm_ends_open_streams_and_drains(api, start_baton_serve):
+    server = start_baton_serve()
+    baton = Baton(api, server)
+    subscription = baton.events.Subscribe(baton.api.event_service_pb2.SubscribeRequest(), timeout=30)
+    placed = baton.place_order(unique("drain"))
+    first = next(subscription)  # the stream is live
+    assert first.workflow_id == placed.workflow_id
+    started = time.monotonic()
+    server.terminate()
+    with pytest.raises(grpc.RpcError) as ended:
+        for _ in subscription:
+            pass
+    assert ended.value.code() == grpc.StatusCode.UNAVAILABLE, ended.value
+    assert "shutting down" in ended.value.details()
+    assert server.proc.wait(timeout=15) == 0, server.log_tail()
+    assert time.monotonic() - started < 5, "open streams held up the drain"
+    baton.channel.close()

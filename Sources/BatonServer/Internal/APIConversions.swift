@@ -180,6 +180,10 @@ enum APIConversions {
 }
 
 extension RPCError {
+    /// A lifecycle stream ended because the server is shutting down; the client may resume
+    /// it on another replica or after the restart.
+    static let shuttingDown = RPCError(code: .unavailable, message: "the server is shutting down; watch again after it restarts")
+
     /// The engine's error at the wire: the gRPC status of the same name, with its message.
     init(_ error: WorkflowError) {
         let code: RPCError.Code

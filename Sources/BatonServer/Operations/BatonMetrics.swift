@@ -36,6 +36,9 @@ public final class BatonMetrics: Service, RPCCallObserver, Sendable {
         try await cancelWhenGracefulShutdown {
             for await event in stream { await self.record(event) }
         }
+        // The bus closes as soon as the RPC server begins to drain; a service must not end
+        // before the group shuts it down.
+        try? await gracefulShutdown()
     }
 
     /// The text exposition of every metric, with `workflow_active` refreshed from the store.

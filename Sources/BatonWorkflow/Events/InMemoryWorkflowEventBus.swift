@@ -4,6 +4,7 @@ import Synchronization
 /// (the oldest events are dropped for a subscriber that falls too far behind).
 public final class InMemoryWorkflowEventBus: WorkflowEventBus {
     private struct State {
+        var closed = false
         var nextID = 0
         var subscribers: [Int: (filter: String?, untilFinal: Bool, continuation: AsyncStream<WorkflowEvent>.Continuation)] = [:]
     }
@@ -38,10 +39,15 @@ public final class InMemoryWorkflowEventBus: WorkflowEventBus {
 
     private func subscribe(workflowID: String?, untilFinal: Bool) -> AsyncStream<WorkflowEvent> {
         let (stream, continuation) = AsyncStream.makeStream(of: WorkflowEvent.self, bufferingPolicy: .bufferingNewest(bufferSize))
-        let id = state.withLock { s in
+        let id = state.withLock { s -> Int? in
+            guard !s.closed else { return nil }
             s.nextID += 1
             s.subscribers[s.nextID] = (workflowID, untilFinal, continuation)
             return s.nextID
+        }
+        guard let id else {
+            continuation.finish()
+            return stream
         }
         continuation.onTermination = { [weak self] _ in
             _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
@@ -50,6 +56,20 @@ public final class InMemoryWorkflowEventBus: WorkflowEventBus {
     }
 
     public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
+
+    /// Ends every subscriber's stream, now and for later subscriptions (at shutdown, so that
+    /// long-lived watchers do not hold it up).
+    public func close() {
+        let continuations = state.withLock { s in
+            s.closed = true
+            defer { s.subscribers.removeAll() }
+            return s.subscribers.values.map(\.continuation)
+        }
+        for continuation in continuations { continuation.finish() }
+    }
+
+    /// Whether ``close()`` was called.
+    public var isClosed: Bool { state.withLock { $0.closed } }
 }
 
 extension WorkflowEventBus where Self == InMemoryWorkflowEventBus {
