@@ -65,6 +65,9 @@ let package = Package(
         .library(name: "BatonWorkflowSQLite", targets: ["BatonWorkflowSQLite"]),
         .library(name: "BatonContractTesting", targets: ["BatonContractTesting"]),
         .library(name: "BatonAPI", targets: ["BatonAPI"]),
+        .library(name: "BatonAtomicAPI", targets: ["BatonAtomicAPI"]),
+        .library(name: "BatonReferenceServices", targets: ["BatonReferenceServices"]),
+        .library(name: "OrderFulfillmentRPC", targets: ["OrderFulfillmentRPC"]),
         .library(name: "BatonServer", targets: ["BatonServer"]),
         .executable(name: "baton", targets: ["BatonCommand"]),
     ] + orchestrators.flatMap { name in
@@ -213,11 +216,43 @@ let package = Package(
         .executableTarget(
             name: "BatonCommand",
             dependencies: [
-                "BatonServer", "BatonAPI", "BatonRPC", "BatonWorkflow",
+                "BatonServer", "BatonAPI", "BatonRPC", "BatonWorkflow", "BatonReferenceServices",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Atomic services: their API (generated), the reference implementations
+        .target(
+            name: "CBatonAtomicProtos",
+            dependencies: ["CProtobufC"]
+        ),
+        .target(
+            name: "BatonAtomicAPI",
+            dependencies: ["BatonRPC", "BatonProtobuf", "CBatonAtomicProtos"],
+            swiftSettings: swiftSettings
+        ),
+
+        .target(
+            name: "BatonReferenceServices",
+            dependencies: [
+                "BatonAtomicAPI", "BatonRPC", "OrderFulfillment", "OrderFulfillmentInMemory", "OrderFulfillmentRPC",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: RPC adapters: orchestrators' contracts on the atomic services' clients
+        .target(
+            name: "OrderFulfillmentRPC",
+            dependencies: [
+                "OrderFulfillment", "BatonAtomicAPI", "BatonRPC", "BatonWorkflow",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Adapters/OrderFulfillmentRPC",
             swiftSettings: swiftSettings
         ),
 
