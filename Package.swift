@@ -296,5 +296,14 @@ let package = Package(
             dependencies: ["BatonRPC", "BatonInterop", "BatonProtobuf"] + nio,
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "OrderFulfillmentRPCTests",
+            dependencies: [
+                "OrderFulfillment", "OrderFulfillmentContractSuite", "OrderFulfillmentInMemory", "OrderFulfillmentRPC",
+                "BatonReferenceServices", "BatonAtomicAPI", "BatonRPC", "BatonWorkflow", "BatonWorkflowSQLite", "BatonContractTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ] + orchestrators.flatMap(orchestrator)
 )
