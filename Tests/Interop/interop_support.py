@@ -34,6 +34,7 @@ PROTO_FILES = [
 ]
 BIN_DIR = os.environ.get("BATON_BIN_DIR", os.path.join(REPO_ROOT, ".build", "debug"))
 SERVER_BINARY = os.path.join(BIN_DIR, "baton-interop-server")
+BATON_BINARY = os.path.join(BIN_DIR, "baton")
 CLIENT_BINARY = os.path.join(BIN_DIR, "baton-interop-client")
 
 # Channel options for every grpcio channel: never go through an HTTP proxy from the environment.
@@ -106,14 +107,15 @@ LISTENING_LINE = re.compile(r"^listening on 127\.0\.0\.1:(\d+)$")
 class BatonServerProcess:
     """`baton-interop-server` on a free port, with its stderr in `log_path`."""
 
-    def __init__(self, log_path: str, binary: str = SERVER_BINARY, start_timeout: float = 20.0):
+    def __init__(self, log_path: str, binary: str = SERVER_BINARY, start_timeout: float = 20.0, args: list[str] | None = None):
+        """`args` go between the binary and `--host 127.0.0.1 --port 0` (e.g. a subcommand)."""
         self.binary = binary
         self.log_path = log_path
         self.stdout_lines: list[str] = []
         self._lines: queue.Queue = queue.Queue()
         self._log = open(log_path, "wb")  # noqa: SIM115
         self.proc = subprocess.Popen(
-            [binary, "--host", "127.0.0.1", "--port", "0"],
+            [binary, *(args or []), "--host", "127.0.0.1", "--port", "0"],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=self._log,
