@@ -70,6 +70,7 @@ let package = Package(
         .library(name: "OrderFulfillmentRPC", targets: ["OrderFulfillmentRPC"]),
         .library(name: "BatonServer", targets: ["BatonServer"]),
         .executable(name: "baton", targets: ["BatonCommand"]),
+        .executable(name: "baton-bench-sagas", targets: ["BatonSagaBench"]),
     ] + orchestrators.flatMap { name in
         [
             Product.library(name: name, targets: [name]),
@@ -259,6 +260,17 @@ let package = Package(
         // MARK: Contract suites: checks written once, run against every adapter
         .target(
             name: "BatonContractTesting",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Benchmarks (not tests): dev/bench-sagas
+        .executableTarget(
+            name: "BatonSagaBench",
+            dependencies: [
+                "BatonAtomicAPI", "BatonReferenceServices", "BatonRPC", "BatonWorkflow", "BatonWorkflowSQLite", "OrderFulfillment", "OrderFulfillmentRPC",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/SagaBench",
             swiftSettings: swiftSettings
         ),
 
