@@ -13,12 +13,16 @@ import OrderFulfillmentRPC
 /// end-to-end saga latency per concurrency level. Not a test: numbers depend on the machine.
 ///
 /// Usage: baton-bench-sagas [--sagas N] [--concurrency C[,C…]] [--services HOST:PORT]
+///                          [--adapter rpc|inmemory] [--store sqlite|memory]
+/// (`inmemory` and `memory` isolate the engine's and the store's share of the cost.)
 @main
 struct SagaBench {
     struct Options {
         var sagas = 2000
         var concurrency = [1, 64, 1024]
         var services: LoadBalancedRPCClient.Endpoint?
+        var inMemoryAdapter = false
+        var inMemoryStore = false
     }
 
     static func main() async throws {
@@ -30,6 +34,8 @@ struct SagaBench {
             case "--sagas": options.sagas = Int(value)!
             case "--concurrency": options.concurrency = value.split(separator: ",").map { Int($0)! }
             case "--services": options.services = LoadBalancedRPCClient.Endpoint(value)!
+            case "--adapter": options.inMemoryAdapter = value == "inmemory"
+            case "--store": options.inMemoryStore = value == "memory"
             default: fatalError("unknown flag \(flag)")
             }
         }
@@ -55,10 +61,12 @@ struct SagaBench {
             _ = try await adapter.inventoryClient.setStock(stock)
         }
 
-        let orders = OrderFulfillmentOrchestrator(services: adapter.services, logger: logger)
+        let contracts = options.inMemoryAdapter ? references.backend.services : adapter.services
+        let orders = OrderFulfillmentOrchestrator(services: contracts, logger: logger)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("baton-bench-\(UUID().uuidString).sqlite").path
-        let engine = try WorkflowEngine(definitions: orders.workflows, store: try SQLiteWorkflowStore(path: path), logger: logger)
-        print("PlaceOrder sagas: RPC adapter → reference services at \(endpoint), SQLite at \(path)")
+        let store: any WorkflowStore = options.inMemoryStore ? InMemoryWorkflowStore() : try SQLiteWorkflowStore(path: path)
+        let engine = try WorkflowEngine(definitions: orders.workflows, store: store, logger: logger)
+        print("PlaceOrder sagas: \(options.inMemoryAdapter ? "in-memory adapter" : "RPC adapter → reference services at \(endpoint)"), \(options.inMemoryStore ? "in-memory store" : "SQLite at \(path)")")
         print("concurrency  sagas  sagas/s  p50 ms  p99 ms  failed")
         try await measure(levels: options.concurrency, sagas: options.sagas, orders: orders, engine: engine)
         await adapter.close()
