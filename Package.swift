@@ -66,6 +66,9 @@ let package = Package(
         .library(name: "BatonWorkflowSQLite", targets: ["BatonWorkflowSQLite"]),
         .library(name: "BatonContractTesting", targets: ["BatonContractTesting"]),
         .library(name: "BatonAPI", targets: ["BatonAPI"]),
+        .library(name: "BatonAtomicAPI", targets: ["BatonAtomicAPI"]),
+        .library(name: "BatonReferenceServices", targets: ["BatonReferenceServices"]),
+        .library(name: "OrderFulfillmentRPC", targets: ["OrderFulfillmentRPC"]),
         .library(name: "BatonServer", targets: ["BatonServer"]),
         .executable(name: "baton", targets: ["BatonCommand"]),
     ] + orchestrators.flatMap { name in
@@ -215,13 +218,45 @@ let package = Package(
         .executableTarget(
             name: "BatonCommand",
             dependencies: [
-                "BatonServer", "BatonAPI", "BatonRPC", "BatonWorkflow", "BatonWorkflowSQLite",
-                "OrderFulfillment", "OrderFulfillmentInMemory", "IdentityOperations", "IdentityOperationsInMemory",
+                "BatonServer", "BatonAPI", "BatonRPC", "BatonWorkflow", "BatonWorkflowSQLite", "BatonReferenceServices",
+                "OrderFulfillment", "OrderFulfillmentInMemory", "OrderFulfillmentRPC", "IdentityOperations", "IdentityOperationsInMemory",
                 "SupplyChainOperations", "SupplyChainOperationsInMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Atomic services: their API (generated), the reference implementations
+        .target(
+            name: "CBatonAtomicProtos",
+            dependencies: ["CProtobufC"]
+        ),
+        .target(
+            name: "BatonAtomicAPI",
+            dependencies: ["BatonRPC", "BatonProtobuf", "CBatonAtomicProtos"],
+            swiftSettings: swiftSettings
+        ),
+
+        .target(
+            name: "BatonReferenceServices",
+            dependencies: [
+                "BatonAtomicAPI", "BatonRPC", "OrderFulfillment", "OrderFulfillmentInMemory", "OrderFulfillmentRPC",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: RPC adapters: orchestrators' contracts on the atomic services' clients
+        .target(
+            name: "OrderFulfillmentRPC",
+            dependencies: [
+                "OrderFulfillment", "BatonAtomicAPI", "BatonRPC", "BatonWorkflow",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Adapters/OrderFulfillmentRPC",
             swiftSettings: swiftSettings
         ),
 
@@ -283,6 +318,15 @@ let package = Package(
         .testTarget(
             name: "BatonRPCTests",
             dependencies: ["BatonRPC", "BatonInterop", "BatonProtobuf"] + nio,
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OrderFulfillmentRPCTests",
+            dependencies: [
+                "OrderFulfillment", "OrderFulfillmentContractSuite", "OrderFulfillmentInMemory", "OrderFulfillmentRPC",
+                "BatonReferenceServices", "BatonAtomicAPI", "BatonRPC", "BatonWorkflow", "BatonWorkflowSQLite", "BatonContractTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
     ] + orchestrators.flatMap(orchestrator)

@@ -6,6 +6,6 @@ struct Baton: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baton",
         abstract: "Baton coordinates business processes that span several services.",
-        subcommands: [ServeCommand.self, WorkflowCommand.self, MetricsCommand.self, TypesCommand.self, DemoCommand.self]
+        subcommands: [ServeCommand.self, ServicesCommand.self, WorkflowCommand.self, MetricsCommand.self, TypesCommand.self, DemoCommand.self]
     )
 }

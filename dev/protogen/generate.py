@@ -101,6 +101,22 @@ GROUPS: tuple[Group, ...] = (
         import_baton_rpc=True,
     ),
     Group(
+        name="atomic",
+        files=(
+            "atomic/inventory/v1/inventory.proto",
+            "atomic/payment/v1/payment.proto",
+            "atomic/shipping/v1/shipping.proto",
+            "atomic/notifier/v1/notifier.proto",
+            "atomic/faults/v1/faults.proto",
+        ),
+        c_dir="Sources/CBatonAtomicProtos",
+        c_module="CBatonAtomicProtos",
+        swift_dir="Sources/BatonAtomicAPI/Generated",
+        swift_module="BatonAtomicAPI",
+        services=True,
+        import_baton_rpc=True,
+    ),
+    Group(
         name="test",
         files=(
             "baton/testing/shared/v1/shared.proto",

@@ -1,0 +1,77 @@
+import ArgumentParser
+import BatonRPC
+import BatonReferenceServices
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `baton services`: the reference atomic services (inventory, payment, shipping, notifier) in
+/// one process, their truth in memory, with latency and failure injection.
+struct ServicesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "services",
+        abstract: "Run the reference atomic services (inventory, payment, shipping, notifier) with fault injection.",
+        discussion: """
+            Per call, the request metadata `x-baton-fault: CODE` fails a call and `x-baton-latency-ms: N` delays it; \
+            baton.atomic.faults.v1.FaultInjectionService injects failures and latency while running.
+            """
+    )
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free port.")
+    var port = 7080
+
+    @Option(help: "Latency added to every call that has an effect, in milliseconds.")
+    var latencyMs: Int?
+
+    @Option(help: "Fail the next COUNT calls of METHOD (e.g. Charge) with CODE (e.g. UNAVAILABLE, PAYMENT_DECLINED); append :after-effect to lose only the answer. Repeatable.")
+    var fail: [String] = []
+
+    @Option(help: "Decline charges that would bring a customer's captured total above this many minor units.")
+    var paymentLimitMinor: Int64?
+
+    func validate() throws {
+        for rule in fail where ReferenceServices.FailureRule(parsing: rule) == nil {
+            throw ValidationError("--fail takes METHOD=COUNT:CODE[:after-effect], not '\(rule)'")
+        }
+        if let latencyMs, latencyMs < 0 { throw ValidationError("--latency-ms cannot be negative") }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        let logger = Logger(label: "baton.services")
+        let references: ReferenceServices
+        do {
+            references = try ReferenceServices(
+                configuration: .defaults {
+                    $0.latency = latencyMs.map { .milliseconds($0) }
+                    $0.failures = fail.compactMap(ReferenceServices.FailureRule.init(parsing:))
+                    $0.defaultPaymentLimitMinor = paymentLimitMinor
+                },
+                logger: logger
+            )
+        } catch let error as ReferenceServicesError {
+            throw ValidationError(error.description)
+        }
+        let server = references.makeServer(.defaults {
+            $0.host = host
+            $0.port = port
+        })
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: server)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await withThrowingDiscardingTaskGroup { tasks in
+            tasks.addTask { try await group.run() }
+            let address = try await server.listeningAddress
+            // One machine-readable line so scripts and tests can find the port.
+            let line = "listening on \(address.ipAddress ?? host):\(address.port ?? port)\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        }
+    }
+}

@@ -1,0 +1,110 @@
+"""grpcio (Python) → `baton services`: the reference atomic services speak plain gRPC.
+
+Idempotency keys, business refusals as FAILED_PRECONDITION with a `baton-error-reason`
+trailer, fault injection at start (`--fail`) and per call (`x-baton-fault`), health per
+service name, and a graceful exit 0 on SIGTERM.
+
+Run: pytest Tests/Interop/test_atomic_services.py   (needs .build/debug/baton)
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import grpc
+import pytest
+
+import interop_support as support
+
+CALL_TIMEOUT = 10
+ATOMIC_PROTOS = [
+    "atomic/inventory/v1/inventory.proto",
+    "atomic/payment/v1/payment.proto",
+    "atomic/shipping/v1/shipping.proto",
+    "atomic/notifier/v1/notifier.proto",
+]
+
+
+@pytest.fixture(scope="module")
+def atomic(tmp_path_factory, pb):  # pb: grpc's own health modules
+    from grpc_tools import protoc
+
+    out = str(tmp_path_factory.mktemp("atomic_pb2"))
+    assert protoc.main(["grpc_tools.protoc", f"-I{support.PROTO_ROOT}", f"--python_out={out}", f"--grpc_python_out={out}", *ATOMIC_PROTOS]) == 0
+    sys.path.insert(0, out)
+    names = ["inventory_pb2", "inventory_pb2_grpc", "payment_pb2", "payment_pb2_grpc"]
+    modules = {}
+    for name in names:
+        service = name.split("_")[0]
+        modules[name] = importlib.import_module(f"atomic.{service}.v1.{name}")
+    modules["health_pb2"], modules["health_pb2_grpc"] = pb.health_pb2, pb.health_pb2_grpc
+    return type("Atomic", (), modules)
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory):
+    if not os.access(support.BATON_BINARY, os.X_OK):
+        pytest.skip(f"{support.BATON_BINARY} not built (swift build)")
+    log_path = str(tmp_path_factory.mktemp("baton_services") / "services.log")
+    server = support.BatonServerProcess(log_path, binary=support.BATON_BINARY, args=[
+        support.BATON_BINARY, "services", "--host", "127.0.0.1", "--port", "0", "--fail", "Reserve=1:UNAVAILABLE"])
+    yield server
+    assert server.stop(timeout=15) == 0, server.log_tail()
+
+
+@pytest.fixture(scope="module")
+def channel(services):
+    ch = support.make_channel(services.address)
+    yield ch
+    ch.close()
+
+
+def trailing(error: grpc.RpcError) -> dict[str, str]:
+    return dict(error.trailing_metadata() or ())
+
+
+def test_reserve_honours_start_faults_idempotency_and_refuses_insufficient_stock(atomic, channel):
+    stub = atomic.inventory_pb2_grpc.InventoryServiceStub(channel)
+    stub.SetStock(atomic.inventory_pb2.SetStockRequest(sku="sku-a", quantity=3), timeout=CALL_TIMEOUT)
+    request = atomic.inventory_pb2.ReserveRequest(
+        order_id="o-1", lines=[atomic.inventory_pb2.ReservationLine(sku="sku-a", quantity=2, unit_price_minor=5)], idempotency_key="k-1"
+    )
+    with pytest.raises(grpc.RpcError) as injected:
+        stub.Reserve(request, timeout=CALL_TIMEOUT)
+    assert injected.value.code() == grpc.StatusCode.UNAVAILABLE
+    first = stub.Reserve(request, timeout=CALL_TIMEOUT)
+    again = stub.Reserve(request, timeout=CALL_TIMEOUT)
+    assert again.reservation_id == first.reservation_id
+    assert stub.GetStock(atomic.inventory_pb2.GetStockRequest(sku="sku-a"), timeout=CALL_TIMEOUT).available == 1
+    request.idempotency_key = "k-2"
+    with pytest.raises(grpc.RpcError) as refused:
+        stub.Reserve(request, timeout=CALL_TIMEOUT)
+    assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert trailing(refused.value).get("baton-error-reason") == "INSUFFICIENT_STOCK"
+
+
+def test_charge_declined_past_the_limit_and_per_call_fault(atomic, channel):
+    stub = atomic.payment_pb2_grpc.PaymentServiceStub(channel)
+    stub.SetCustomerLimit(atomic.payment_pb2.SetCustomerLimitRequest(customer_id="c-9", limit_minor=100), timeout=CALL_TIMEOUT)
+    charge = atomic.payment_pb2.ChargeRequest(order_id="o-9", customer_id="c-9", amount_minor=150, idempotency_key="k-9")
+    with pytest.raises(grpc.RpcError) as declined:
+        stub.Charge(charge, timeout=CALL_TIMEOUT)
+    assert declined.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert trailing(declined.value).get("baton-error-reason") == "PAYMENT_DECLINED"
+    charge.amount_minor = 80
+    with pytest.raises(grpc.RpcError) as faulted:
+        stub.Charge(charge, timeout=CALL_TIMEOUT, metadata=[("x-baton-fault", "DEADLINE_EXCEEDED")])
+    assert faulted.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+    assert stub.Charge(charge, timeout=CALL_TIMEOUT).amount_minor == 80
+    account = stub.GetCustomerAccount(atomic.payment_pb2.GetCustomerAccountRequest(customer_id="c-9"), timeout=CALL_TIMEOUT)
+    assert account.captured_minor == 80
+
+
+def test_health_per_service(atomic, channel):
+    stub = atomic.health_pb2_grpc.HealthStub(channel)
+    for name in ["baton.atomic.inventory.v1.InventoryService", "baton.atomic.payment.v1.PaymentService",
+                 "baton.atomic.shipping.v1.ShippingService", "baton.atomic.notifier.v1.NotifierService"]:
+        response = stub.Check(atomic.health_pb2.HealthCheckRequest(service=name), timeout=CALL_TIMEOUT)
+        assert response.status == atomic.health_pb2.HealthCheckResponse.SERVING, name
