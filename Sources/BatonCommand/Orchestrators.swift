@@ -6,6 +6,9 @@ import IdentityOperationsInMemory
 import Logging
 import OrderFulfillment
 import OrderFulfillmentInMemory
+import OrderFulfillmentRPC
+import BatonRPC
+import ServiceLifecycle
 import SupplyChainOperations
 import SupplyChainOperationsInMemory
 
@@ -40,6 +43,12 @@ enum Orchestrators {
         static let incomingWidgets: Int64 = 100
         static let incomingAfterDays = 7
 
+        /// Puts the order demo data (stock of every demo sku) into a fresh in-memory backend,
+        /// the composition root's or the reference services'.
+        static func seed(_ orders: OrderFulfillmentAdapters.InMemory) {
+            for sku in skus { orders.stock(sku: sku, quantity: stockPerSKU) }
+        }
+
         /// Puts the supply-chain demo data into a fresh in-memory backend.
         static func seed(_ supply: SupplyChainOperationsAdapters.InMemory) async throws {
             supply.addVendor(vendor)
@@ -63,22 +72,46 @@ enum Orchestrators {
         }
     }
 
-    static func all(settings: ServerSettings, logger: Logger) async throws -> [HostedOrchestrator] {
+    /// What `baton serve` hosts, and the long-running parts its adapters need (health checks
+    /// of the atomic services' endpoints), to run in its ServiceGroup.
+    struct Composition {
+        var orchestrators: [HostedOrchestrator]
+        var services: [any Service]
+    }
+
+    /// With `--adapters rpc`, OrderFulfillment calls the atomic services (`baton services`) at
+    /// `--services`; IdentityOperations and SupplyChainOperations, which have no RPC adapters
+    /// yet, stay on their in-memory backends.
+    static func compose(settings: ServerSettings, logger: Logger) async throws -> Composition {
+        let identity = IdentityOperationsAdapters.inMemory()
+        for tenant in DemoData.tenants { identity.createTenant(tenant) }
+        let supply = SupplyChainOperationsAdapters.inMemory()
+        try await DemoData.seed(supply)
+        let orderServices: OrderFulfillmentServices
+        var background: [any Service] = []
         switch settings.adapters {
         case .inMemory:
             let orders = OrderFulfillmentAdapters.inMemory(.defaults { $0.defaultPaymentLimitMinor = DemoData.paymentLimitMinor })
-            for sku in DemoData.skus { orders.stock(sku: sku, quantity: DemoData.stockPerSKU) }
-            let identity = IdentityOperationsAdapters.inMemory()
-            for tenant in DemoData.tenants { identity.createTenant(tenant) }
-            let supply = SupplyChainOperationsAdapters.inMemory()
-            try await DemoData.seed(supply)
-            return [
-                .orderFulfillment(OrderFulfillmentOrchestrator(services: orders.services, logger: logger)),
+            DemoData.seed(orders)
+            orderServices = orders.services
+        case .rpc:
+            let endpoints = try settings.services.map { text in
+                guard let endpoint = LoadBalancedRPCClient.Endpoint(text) else {
+                    throw ValidationError("--services must list HOST:PORT endpoints, not '\(text)'")
+                }
+                return endpoint
+            }
+            let orders = OrderFulfillmentAdapters.rpc(endpoints: endpoints)
+            orderServices = orders.services
+            background = orders.backgroundServices
+        }
+        return Composition(
+            orchestrators: [
+                .orderFulfillment(OrderFulfillmentOrchestrator(services: orderServices, logger: logger)),
                 .identityOperations(IdentityOperationsOrchestrator(services: identity.services, logger: logger)),
                 .supplyChainOperations(SupplyChainOperationsOrchestrator(services: supply.services, logger: logger)),
-            ]
-        case .rpc:
-            throw ValidationError("--adapters rpc is not available in this build yet")
-        }
+            ],
+            services: background
+        )
     }
 }

@@ -65,7 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
         let settings = try settings()
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let logger = Logger(label: "baton")
-        let orchestrators = try await Orchestrators.all(settings: settings, logger: logger)
+        let composition = try await Orchestrators.compose(settings: settings, logger: logger)
         let server = try BatonCoordinationServer(
             configuration: .defaults {
                 $0.rpc.host = settings.host
@@ -78,13 +78,14 @@ struct ServeCommand: AsyncParsableCommand {
                     $0.operations = operations
                 }
             },
-            orchestrators: orchestrators,
+            orchestrators: composition.orchestrators,
             store: try openStore(settings.store),
             logger: logger
         )
         let group = ServiceGroup(
             configuration: .init(
-                services: server.services.map { .init(service: $0) },
+                // The adapters' health checks first: they stop last, after the server has drained.
+                services: (composition.services + server.services).map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

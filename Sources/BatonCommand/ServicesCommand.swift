@@ -29,8 +29,11 @@ struct ServicesCommand: AsyncParsableCommand {
     @Option(help: "Fail the next COUNT calls of METHOD (e.g. Charge) with CODE (e.g. UNAVAILABLE, PAYMENT_DECLINED); append :after-effect to lose only the answer. Repeatable.")
     var fail: [String] = []
 
-    @Option(help: "Decline charges that would bring a customer's captured total above this many minor units.")
+    @Option(help: "Decline charges that would bring a customer's captured total above this many minor units (default: the demo limit, 50000, unless --no-demo-data).")
     var paymentLimitMinor: Int64?
+
+    @Flag(inversion: .prefixedNo, help: "Start with the demo catalog: WIDGET, GADGET and GIZMO in stock, and the demo payment limit.")
+    var demoData = true
 
     func validate() throws {
         for rule in fail where ReferenceServices.FailureRule(parsing: rule) == nil {
@@ -48,10 +51,11 @@ struct ServicesCommand: AsyncParsableCommand {
                 configuration: .defaults {
                     $0.latency = latencyMs.map { .milliseconds($0) }
                     $0.failures = fail.compactMap(ReferenceServices.FailureRule.init(parsing:))
-                    $0.defaultPaymentLimitMinor = paymentLimitMinor
+                    $0.defaultPaymentLimitMinor = paymentLimitMinor ?? (demoData ? Orchestrators.DemoData.paymentLimitMinor : nil)
                 },
                 logger: logger
             )
+            if demoData { Orchestrators.DemoData.seed(references.backend) }
         } catch let error as ReferenceServicesError {
             throw ValidationError(error.description)
         }

@@ -47,34 +47,31 @@ SPECIAL_STATUS_MESSAGE = "\t\ntest with whitespace\r\nand Unicode BMP \u263a and
 # --------------------------------------------------------------------------------------------
 
 
-def load_grpc_modules(out_dir: str) -> types.SimpleNamespace:
-    """Generates and imports empty_pb2, messages_pb2, test_pb2(_grpc), health_pb2(_grpc) and
-    reflection v1's reflection_pb2 (as `reflection_v1_pb2`).
-
-    The protos live in package directories `grpc/testing`, `grpc/health/v1`, … which collide
-    with grpcio's own `grpc` package; the generated directory is appended to `grpc.__path__` so
-    that `grpc.testing.*_pb2` and `grpc.health.v1.*_pb2` resolve to the generated files.
-    grpcio maps `grpc.reflection` to grpcio-reflection's `grpc_reflection` package, so reflection
-    v1's module is loaded from its file instead. (v1alpha comes from grpcio-reflection; a second
-    copy would clash with its symbols.)
-    """
-    import grpc  # noqa: PLC0415
+def compile_protos(out_dir: str, files: list[str]) -> None:
+    """Compiles `files` (paths under `proto/`) with `grpc_tools.protoc` into `out_dir`: the
+    `_pb2` messages and `_pb2_grpc` stubs."""
     import grpc_tools  # noqa: PLC0415
     from grpc_tools import protoc  # noqa: PLC0415
 
     os.makedirs(out_dir, exist_ok=True)
     include = os.path.join(os.path.dirname(grpc_tools.__file__), "_proto")
-    args = [
-        "grpc_tools.protoc",
-        f"-I{PROTO_ROOT}",
-        f"-I{include}",
-        f"--python_out={out_dir}",
-        f"--grpc_python_out={out_dir}",
-        *PROTO_FILES,
-    ]
+    args = ["grpc_tools.protoc", f"-I{PROTO_ROOT}", f"-I{include}", f"--python_out={out_dir}",
+            f"--grpc_python_out={out_dir}", *files]
     rc = protoc.main(args)
     if rc != 0:
         raise RuntimeError(f"grpc_tools.protoc failed with {rc}: {' '.join(args)}")
+
+
+def load_grpc_modules(out_dir: str) -> types.SimpleNamespace:
+    """Generates and imports empty_pb2, messages_pb2, test_pb2(_grpc), health_pb2(_grpc).
+
+    The protos live in package directories `grpc/testing` and `grpc/health/v1`, which collide
+    with grpcio's own `grpc` package; the generated directory is appended to `grpc.__path__` so
+    that `grpc.testing.*_pb2` and `grpc.health.v1.*_pb2` resolve to the generated files.
+    """
+    import grpc  # noqa: PLC0415
+
+    compile_protos(out_dir, PROTO_FILES)
 
     generated_grpc = os.path.join(out_dir, "grpc")
     if generated_grpc not in grpc.__path__:
@@ -200,20 +197,13 @@ class BatonServerProcess:
 
 
 def load_baton_modules(out_dir: str) -> types.SimpleNamespace:
-    """Generates and imports the Python modules of Baton's own API (`proto/baton/…`)."""
-    import grpc_tools  # noqa: PLC0415
-    from grpc_tools import protoc  # noqa: PLC0415
-
+    """Generates and imports the Python modules of Baton's own API (`proto/baton/…`) and of the
+    atomic services (`proto/atomic/…`)."""
     files = []
-    for root, _, names in os.walk(os.path.join(PROTO_ROOT, "baton")):
-        files += [os.path.relpath(os.path.join(root, n), PROTO_ROOT) for n in names if n.endswith(".proto")]
-    files = [f for f in files if not f.startswith("baton/testing/")]
-    os.makedirs(out_dir, exist_ok=True)
-    include = os.path.join(os.path.dirname(grpc_tools.__file__), "_proto")
-    args = ["grpc_tools.protoc", f"-I{PROTO_ROOT}", f"-I{include}", f"--python_out={out_dir}",
-            f"--grpc_python_out={out_dir}", *sorted(files)]
-    if protoc.main(args) != 0:
-        raise RuntimeError(f"grpc_tools.protoc failed: {' '.join(args)}")
+    for top in ("baton", "atomic"):
+        for root, _, names in os.walk(os.path.join(PROTO_ROOT, top)):
+            files += [os.path.relpath(os.path.join(root, n), PROTO_ROOT) for n in names if n.endswith(".proto")]
+    compile_protos(out_dir, sorted(f for f in files if not f.startswith("baton/testing/")))
     if out_dir not in sys.path:
         sys.path.insert(0, out_dir)
     import importlib  # noqa: PLC0415
@@ -227,6 +217,9 @@ def load_baton_modules(out_dir: str) -> types.SimpleNamespace:
     ns.order_pb2_grpc = importlib.import_module("baton.order_fulfillment.v1.order_fulfillment_pb2_grpc")
     ns.identity_pb2 = importlib.import_module("baton.identity_operations.v1.identity_operations_pb2")
     ns.identity_pb2_grpc = importlib.import_module("baton.identity_operations.v1.identity_operations_pb2_grpc")
+    for service in ("inventory", "payment", "shipping", "notifier", "faults"):
+        setattr(ns, f"{service}_pb2", importlib.import_module(f"atomic.{service}.v1.{service}_pb2"))
+        setattr(ns, f"{service}_pb2_grpc", importlib.import_module(f"atomic.{service}.v1.{service}_pb2_grpc"))
     return ns
 
 

@@ -9,9 +9,7 @@ Run: pytest Tests/Interop/test_atomic_services.py   (needs .build/debug/baton)
 
 from __future__ import annotations
 
-import importlib
 import os
-import sys
 
 import grpc
 import pytest
@@ -19,26 +17,11 @@ import pytest
 import interop_support as support
 
 CALL_TIMEOUT = 10
-ATOMIC_PROTOS = [
-    "atomic/inventory/v1/inventory.proto",
-    "atomic/payment/v1/payment.proto",
-    "atomic/shipping/v1/shipping.proto",
-    "atomic/notifier/v1/notifier.proto",
-]
 
 
 @pytest.fixture(scope="module")
-def atomic(tmp_path_factory, pb):  # pb: grpc's own health modules
-    from grpc_tools import protoc
-
-    out = str(tmp_path_factory.mktemp("atomic_pb2"))
-    assert protoc.main(["grpc_tools.protoc", f"-I{support.PROTO_ROOT}", f"--python_out={out}", f"--grpc_python_out={out}", *ATOMIC_PROTOS]) == 0
-    sys.path.insert(0, out)
-    names = ["inventory_pb2", "inventory_pb2_grpc", "payment_pb2", "payment_pb2_grpc"]
-    modules = {}
-    for name in names:
-        service = name.split("_")[0]
-        modules[name] = importlib.import_module(f"atomic.{service}.v1.{name}")
+def atomic(api, pb):  # api: the atomic services' modules; pb: grpc's own health modules
+    modules = {name: getattr(api, name) for name in ("inventory_pb2", "inventory_pb2_grpc", "payment_pb2", "payment_pb2_grpc")}
     modules["health_pb2"], modules["health_pb2_grpc"] = pb.health_pb2, pb.health_pb2_grpc
     return type("Atomic", (), modules)
 

@@ -1,6 +1,8 @@
-"""Crash recovery of `baton serve`: SIGKILL while hundreds of sagas are in flight, restart on the
-same SQLite file, and every acknowledged saga finishes; none is lost, none runs twice to a
-different end, and the store passes SQLite's integrity check.
+"""Crash recovery of `baton serve`: SIGKILL while 500 PlaceOrder sagas are in flight against the
+reference atomic services (`baton services`, over the RPC adapters), restart on the same SQLite
+file, and every saga finishes; none is lost, and the services' ledgers show every effect exactly
+once (one charge, one delivery, one confirmation per order; stock taken once). The store passes
+SQLite's integrity check.
 """
 
 from __future__ import annotations
@@ -28,9 +30,14 @@ def place_until_accepted(baton: Baton, order_id: str, deadline: float):
             time.sleep(0.05)
 
 
-def test_sigkill_during_500_sagas_loses_none(api, start_baton_serve, tmp_path):
+def test_sigkill_during_500_sagas_loses_none_and_doubles_nothing(api, start_baton_serve, baton_binary, tmp_path, request):
+    services = support.BatonServerProcess(str(tmp_path / "services.log"), binary=baton_binary,
+                                          args=[baton_binary, "services", "--host", "127.0.0.1", "--port", "0"])
+    request.addfinalizer(services.kill)
+    rpc = ("--adapters", "rpc", "--services", services.address)
     store = tmp_path / "crash.sqlite"
-    server = start_baton_serve(store=f"sqlite:{store}")
+    stock_before = stock(api, services)
+    server = start_baton_serve(store=f"sqlite:{store}", extra=rpc)
     baton = Baton(api, server)
     orders = [f"crash-{index:03d}" for index in range(SAGAS)]
 
@@ -49,7 +56,7 @@ def test_sigkill_during_500_sagas_loses_none(api, start_baton_serve, tmp_path):
     assert unfinished > 0, "the kill came too late: no saga was in flight"
 
     # Restart on the same file; resubmit every order (idempotent), then wait for all of them.
-    restarted = start_baton_serve(store=f"sqlite:{store}")
+    restarted = start_baton_serve(store=f"sqlite:{store}", extra=rpc)
     baton = Baton(api, restarted)
     deadline = time.monotonic() + 60
     with ThreadPoolExecutor(max_workers=16) as pool:
@@ -68,5 +75,30 @@ def test_sigkill_during_500_sagas_loses_none(api, start_baton_serve, tmp_path):
     baton.channel.close()
     assert restarted.stop(timeout=20) == 0, restarted.log_tail()
 
+    # The truth lives in the services: every effect happened exactly once.
+    channel = support.make_channel(services.address)
+    payments = api.payment_pb2_grpc.PaymentServiceStub(channel)
+    shipping = api.shipping_pb2_grpc.ShippingServiceStub(channel)
+    notifier = api.notifier_pb2_grpc.NotifierServiceStub(channel)
+    for order in orders:
+        account = payments.GetCustomerAccount(api.payment_pb2.GetCustomerAccountRequest(customer_id=f"customer-{order}"), timeout=10)
+        assert account.captured_minor == 2500, f"{order} charged {account.captured_minor}"
+        deliveries = shipping.ListDeliveries(api.shipping_pb2.ListDeliveriesRequest(order_id=order), timeout=10).deliveries
+        assert len(deliveries) == 1, f"{order}: {len(deliveries)} deliveries"
+        sent = notifier.CountNotifications(api.notifier_pb2.CountNotificationsRequest(order_id=order), timeout=10).count
+        assert sent == 1, f"{order}: {sent} confirmations"
+    channel.close()
+    assert stock(api, services) == stock_before - 2 * SAGAS
+    assert services.stop(timeout=15) == 0, services.log_tail()
+
     with sqlite3.connect(store) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def stock(api, services) -> int:
+    channel = support.make_channel(services.address)
+    try:
+        inventory = api.inventory_pb2_grpc.InventoryServiceStub(channel)
+        return inventory.GetStock(api.inventory_pb2.GetStockRequest(sku="WIDGET"), timeout=10).available
+    finally:
+        channel.close()
