@@ -1,6 +1,6 @@
 // swift-tools-version:6.1
 // Baton's benchmarks: a package of their own, so the main build never compiles them.
-// Run them through the scripts in dev/ (dev/bench-saga), in release mode.
+// Run them through the scripts in dev/ (dev/bench-saga, dev/bench-api), in release mode.
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -15,14 +15,30 @@ let package = Package(
         .package(name: "Baton", path: "..")
     ],
     targets: [
+        // What every benchmark shares: the fsync reference, latency samples, argument and table helpers.
+        .target(
+            name: "BenchmarkSupport",
+            swiftSettings: swiftSettings
+        ),
         // The durable-saga benchmark of issue 3: fsync reference, sagas/s, start latency, parked RSS.
         .executableTarget(
             name: "SagaBenchmark",
             dependencies: [
+                "BenchmarkSupport",
                 .product(name: "BatonWorkflow", package: "Baton"),
                 .product(name: "BatonWorkflowSQLite", package: "Baton"),
             ],
             swiftSettings: swiftSettings
-        )
+        ),
+        // The API benchmark of issue 6: StartWorkflow and PlaceOrder over RPC against a spawned `baton serve`.
+        .executableTarget(
+            name: "APIBenchmark",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "BatonAPI", package: "Baton"),
+                .product(name: "BatonRPC", package: "Baton"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -1,4 +1,5 @@
 import BatonWorkflow
+import BenchmarkSupport
 
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,4 @@
-import Foundation
+import BenchmarkSupport
 
 /// Prints what the benchmark measured: Markdown tables on standard output.
 struct Report {
@@ -6,21 +6,10 @@ struct Report {
     let directory: String
 
     func header() {
-        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
-            .split(separator: "\n").first { $0.hasPrefix("model name") }?
-            .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
         print("# Durable saga benchmark (BatonWorkflow on SQLite, WAL, synchronous=FULL, group commit)")
-        print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores (\(cpu)); load average at start: \(loadAverage())")
+        print("machine: \(Machine.description); load average at start: \(Machine.loadAverage)")
         print("files in: \(directory)")
         print("saga: 4 call steps with compensations, trivial in-process bodies; 11 durable events per completed saga")
-        print()
-    }
-
-    func fsync(_ result: FsyncProbe.Result) {
-        print("## Physical reference: 4 KiB pwrite + fsync on the same filesystem")
-        print("| fsyncs/s | p50 ms | p99 ms | samples |")
-        print("|---:|---:|---:|---:|")
-        print("| \(f0(result.perSecond)) | \(f3(result.latency.percentileMilliseconds(0.5))) | \(f3(result.latency.percentileMilliseconds(0.99))) | \(result.fsyncs) |")
         print()
     }
 
@@ -93,17 +82,8 @@ struct Report {
             print("| memory per parked workflow independent of count | \(perCount) | \(met(perWorkflow * Double(T.parkedCount) / 1_048_576 < T.parkedRSSMiB)) |")
         }
         print()
-        print("load average at end: \(loadAverage())")
+        print("load average at end: \(Machine.loadAverage)")
     }
 
-    private func met(_ ok: Bool) -> String { ok ? "yes" : "**no**" }
     private func mib(_ kib: Int) -> String { f1(Double(kib) / 1024) }
-    private func loadAverage() -> String {
-        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "").split(separator: " ").prefix(3).joined(separator: " ")
-    }
 }
-
-func f0(_ x: Double) -> String { x.isFinite ? String(format: "%.0f", x) : "–" }
-func f1(_ x: Double) -> String { x.isFinite ? String(format: "%.1f", x) : "–" }
-func f2(_ x: Double) -> String { x.isFinite ? String(format: "%.2f", x) : "–" }
-func f3(_ x: Double) -> String { x.isFinite ? String(format: "%.3f", x) : "–" }

@@ -1,4 +1,4 @@
-import Foundation
+import BenchmarkSupport
 
 /// The durable-saga benchmark of issue 3, in one run: the filesystem's fsync rate (the physical
 /// reference), completed 4-step sagas per second at several concurrencies, durable start latency
@@ -23,34 +23,19 @@ struct SagaBenchmark {
         var parkedRSSLimitMiB = 8192
 
         init(_ arguments: [String]) throws {
-            var rest = arguments[...]
-            func value(_ flag: String) throws -> String {
-                guard let value = rest.popFirst() else { throw BenchmarkError("\(flag) needs a value") }
-                return value
-            }
-            func seconds(_ flag: String) throws -> Duration {
-                guard let s = Double(try value(flag)), s > 0 else { throw BenchmarkError("\(flag) needs a positive number of seconds") }
-                return .milliseconds(Int64(s * 1_000))
-            }
-            func counts(_ flag: String) throws -> [Int] {
-                let list = try value(flag).split(separator: ",").compactMap { Int($0) }
-                guard !list.isEmpty, list.allSatisfy({ $0 >= 0 }) else { throw BenchmarkError("\(flag) needs a comma-separated list of counts") }
-                return list.filter { $0 > 0 }
-            }
-            while let flag = rest.popFirst() {
+            var arguments = Arguments(arguments)
+            while let flag = arguments.next() {
                 switch flag {
-                case "--dir": directory = try value(flag)
-                case "--duration": duration = try seconds(flag)
-                case "--warmup": warmup = try seconds(flag)
-                case "--concurrency": concurrencies = try counts(flag)
-                case "--fsync-seconds": fsyncDuration = try seconds(flag)
-                case "--latency-rate":
-                    guard let rate = Double(try value(flag)), rate > 0 else { throw BenchmarkError("--latency-rate needs a positive rate") }
-                    latencyRate = rate
-                case "--latency-seconds": latencyDuration = try seconds(flag)
-                case "--parked": parkedCounts = try counts(flag)
-                case "--parked-starters": parkedStarters = max(1, try counts(flag).first ?? 1)
-                case "--parked-rss-limit-mib": parkedRSSLimitMiB = max(1, try counts(flag).first ?? 1)
+                case "--dir": directory = try arguments.value(flag)
+                case "--duration": duration = try arguments.seconds(flag)
+                case "--warmup": warmup = try arguments.seconds(flag)
+                case "--concurrency": concurrencies = try arguments.counts(flag)
+                case "--fsync-seconds": fsyncDuration = try arguments.seconds(flag)
+                case "--latency-rate": latencyRate = try arguments.positive(flag)
+                case "--latency-seconds": latencyDuration = try arguments.seconds(flag)
+                case "--parked": parkedCounts = try arguments.counts(flag)
+                case "--parked-starters": parkedStarters = max(1, try arguments.counts(flag).first ?? 1)
+                case "--parked-rss-limit-mib": parkedRSSLimitMiB = max(1, try arguments.counts(flag).first ?? 1)
                 default: throw BenchmarkError("unknown option \(flag)")
                 }
             }
@@ -67,24 +52,17 @@ struct SagaBenchmark {
     }
 
     static func main() async {
-        do {
-            let options = try Options(Array(CommandLine.arguments.dropFirst()))
-            try await run(options)
-        } catch {
-            FileHandle.standardError.write(Data("SagaBenchmark: \(error)\n".utf8))
-            exit(1)
+        await BenchmarkMain.run("SagaBenchmark") { arguments in
+            let options = try Options(arguments)
+            try await BenchmarkMain.withWorkDirectory(in: options.directory, prefix: "baton-saga-bench") { try await run(options, directory: $0) }
         }
     }
 
-    static func run(_ options: Options) async throws {
-        let directory = try makeWorkDirectory(in: options.directory)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+    static func run(_ options: Options, directory: String) async throws {
         let report = Report(options: options, directory: directory)
         report.header()
 
-        progress("fsync reference: \(options.fsyncDuration.seconds) s of 4 KiB pwrite+fsync in \(directory)")
-        let fsync = try FsyncProbe.run(directory: directory, duration: options.fsyncDuration)
-        report.fsync(fsync)
+        let fsync = try FsyncProbe.reference(in: directory, duration: options.fsyncDuration, progress: progress)
 
         var throughput: [ThroughputRun.Result] = []
         for concurrency in options.concurrencies {
@@ -120,13 +98,5 @@ struct SagaBenchmark {
         if failures > 0 { throw BenchmarkError("\(failures) sagas did not complete") }
     }
 
-    private static func makeWorkDirectory(in parent: String) throws -> String {
-        var template = Array("\(parent)/baton-saga-bench.XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw BenchmarkError("cannot create a directory in \(parent): errno \(errno)") }
-        return String(cString: made)
-    }
-
-    static func progress(_ line: String) {
-        FileHandle.standardError.write(Data("bench-saga: \(line)\n".utf8))
-    }
+    static func progress(_ line: String) { BenchmarkMain.progress("bench-saga", line) }
 }

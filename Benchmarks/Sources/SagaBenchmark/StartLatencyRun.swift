@@ -1,4 +1,5 @@
 import BatonWorkflow
+import BenchmarkSupport
 
 /// Start latency at low load: sagas started at a fixed, modest rate (open loop), each start
 /// timed until `start` returns, i.e. until its create is durable. The sagas run on in the

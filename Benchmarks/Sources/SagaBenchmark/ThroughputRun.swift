@@ -1,4 +1,5 @@
 import BatonWorkflow
+import BenchmarkSupport
 
 /// Closed loop: `concurrency` workers each start a saga, wait for it to complete, and start the
 /// next, on a fresh store. Counts sagas completed in the measured window after a warm-up.
@@ -27,19 +28,17 @@ enum ThroughputRun {
         var notCompleted = 0
     }
 
-    private enum Phase: Int { case warmup, measuring, stopping }
-
     static func run(directory: String, concurrency: Int, warmup: Duration, duration: Duration) async throws -> Result {
         try await SagaWorkload.withEngine(directory: directory, name: "throughput-\(concurrency)") { engine, store, bus in
-            let phase = SharedCounter(Phase.warmup.rawValue)
+            let phase = LoadPhase()
             let clock = ContinuousClock()
             return try await withThrowingTaskGroup(of: WorkerResult.self) { group in
                 for worker in 0..<concurrency {
                     group.addTask {
                         var result = WorkerResult()
                         var sequence = 0
-                        while phase.current != Phase.stopping.rawValue {
-                            let measured = phase.current == Phase.measuring.rawValue
+                        while !phase.isStopping {
+                            let measured = phase.isMeasuring
                             let id = "saga-\(concurrency)-\(worker)-\(sequence)"
                             sequence += 1
                             let began = clock.now
@@ -58,24 +57,13 @@ enum ThroughputRun {
                 func sample() -> (finished: Int, commits: (transactions: Int, writes: Int), cpu: Double, at: ContinuousClock.Instant) {
                     (bus.finished, store.groupCommitStatistics, ProcessMemory.cpuSeconds(), clock.now)
                 }
-                // Warm up for `warmup`, and at least until each worker finished one saga (at 1,024
-                // concurrent, the first sagas take seconds), so that the window sees a steady state.
-                let began = clock.now
-                let warmupEnd = began.advanced(by: warmup)
-                let giveUp = warmupEnd.advanced(by: .seconds(60))
-                var firstRound: Duration?
-                while clock.now < warmupEnd || (firstRound == nil && clock.now < giveUp) {
-                    try await Task.sleep(for: .milliseconds(10))
-                    if firstRound == nil, bus.finished >= concurrency { firstRound = clock.now - began }
-                }
-                // Many concurrent sagas move almost in lockstep and complete in bursts: make the
-                // window at least ten such rounds long (up to a minute) so bursts average out.
-                let window = max(duration, min((firstRound ?? .zero) * 10, .seconds(60)))
-                let before = sample()
-                phase.store(Phase.measuring.rawValue)
-                try await Task.sleep(for: window)
-                let after = sample()
-                phase.store(Phase.stopping.rawValue)
+                let (before, after) = try await phase.measureWindow(
+                    concurrency: concurrency,
+                    warmup: warmup,
+                    duration: duration,
+                    completions: { bus.finished },
+                    sample: sample
+                )
 
                 var result = Result(
                     concurrency: concurrency,

@@ -5,16 +5,18 @@ import Glibc
 #endif
 
 /// Latency samples in seconds, summarised by nearest-rank percentiles.
-struct LatencySamples: Sendable {
-    private(set) var values: [Double] = []
+public struct LatencySamples: Sendable {
+    public private(set) var values: [Double] = []
 
-    mutating func append(_ seconds: Double) { values.append(seconds) }
-    mutating func append(contentsOf other: LatencySamples) { values += other.values }
+    public init() {}
 
-    var count: Int { values.count }
+    public mutating func append(_ seconds: Double) { values.append(seconds) }
+    public mutating func append(contentsOf other: LatencySamples) { values += other.values }
+
+    public var count: Int { values.count }
 
     /// The nearest-rank percentile (`fraction` in 0...1), in milliseconds; NaN when empty.
-    func percentileMilliseconds(_ fraction: Double) -> Double {
+    public func percentileMilliseconds(_ fraction: Double) -> Double {
         guard !values.isEmpty else { return .nan }
         let sorted = values.sorted()
         let rank = Int((fraction * Double(sorted.count)).rounded(.up))
@@ -23,16 +25,17 @@ struct LatencySamples: Sendable {
 }
 
 extension Duration {
-    var seconds: Double {
+    /// The duration in seconds, as a floating-point number.
+    public var seconds: Double {
         let (s, attoseconds) = components
         return Double(s) + Double(attoseconds) / 1e18
     }
 }
 
 /// What /proc and getrusage say about this process.
-enum ProcessMemory {
+public enum ProcessMemory {
     /// `VmRSS` and `VmHWM` from /proc/self/status, in KiB.
-    static func residentKiB() -> (rss: Int, hwm: Int) {
+    public static func residentKiB() -> (rss: Int, hwm: Int) {
         var rss = 0
         var hwm = 0
         guard let file = fopen("/proc/self/status", "r") else { return (0, 0) }
@@ -49,7 +52,7 @@ enum ProcessMemory {
 
     /// Returns free heap pages to the kernel, so that a following RSS delta counts live memory
     /// rather than what earlier phases freed and the allocator kept.
-    static func trim() {
+    public static func trim() {
         // glibc's malloc_trim (malloc.h is not part of the Glibc module).
         typealias MallocTrim = @convention(c) (Int) -> Int32
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
@@ -57,7 +60,7 @@ enum ProcessMemory {
     }
 
     /// User plus system CPU time used by this process so far, in seconds.
-    static func cpuSeconds() -> Double {
+    public static func cpuSeconds() -> Double {
         var usage = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
@@ -66,16 +69,16 @@ enum ProcessMemory {
 }
 
 /// An atomic integer that tasks can share (a local `Atomic` cannot be captured by them).
-final class SharedCounter: Sendable {
+public final class SharedCounter: Sendable {
     private let value: Atomic<Int>
 
-    init(_ initial: Int = 0) { value = Atomic(initial) }
+    public init(_ initial: Int = 0) { value = Atomic(initial) }
 
-    var current: Int { value.load(ordering: .relaxed) }
+    public var current: Int { value.load(ordering: .relaxed) }
 
-    func store(_ newValue: Int) { value.store(newValue, ordering: .relaxed) }
+    public func store(_ newValue: Int) { value.store(newValue, ordering: .relaxed) }
 
     /// Adds `amount` and returns the value before.
     @discardableResult
-    func add(_ amount: Int) -> Int { value.wrappingAdd(amount, ordering: .relaxed).oldValue }
+    public func add(_ amount: Int) -> Int { value.wrappingAdd(amount, ordering: .relaxed).oldValue }
 }

@@ -7,15 +7,15 @@ import Glibc
 /// A loop of one 4 KiB `pwrite` (a WAL-frame-sized write into a preallocated file, so the file
 /// size never changes, as with SQLite's reused WAL) followed by `fsync`, on the directory where
 /// the benchmark's SQLite files live. A commit with `synchronous=FULL` costs at least one of these.
-enum FsyncProbe {
-    struct Result: Sendable {
-        var fsyncs: Int
-        var elapsed: Double
-        var latency: LatencySamples
-        var perSecond: Double { Double(fsyncs) / elapsed }
+public enum FsyncProbe {
+    public struct Result: Sendable {
+        public var fsyncs: Int
+        public var elapsed: Double
+        public var latency: LatencySamples
+        public var perSecond: Double { Double(fsyncs) / elapsed }
     }
 
-    static func run(directory: String, duration: Duration) throws -> Result {
+    public static func run(directory: String, duration: Duration) throws -> Result {
         let path = directory + "/fsync-probe.bin"
         let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw BenchmarkError("cannot create \(path): errno \(errno)") }
@@ -49,9 +49,4 @@ enum FsyncProbe {
         }
         return Result(fsyncs: index, elapsed: (clock.now - start).seconds, latency: latency)
     }
-}
-
-struct BenchmarkError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }
