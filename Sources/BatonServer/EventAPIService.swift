@@ -55,12 +55,18 @@ public final class EventAPIService: Baton_Coordination_V1_EventServiceHandler, R
         // Workflow type and correlation id by workflow id, learned from creations or the store.
         var identities: [String: (type: String, correlationID: String?)] = [:]
         for await event in events.subscribe() {
-            guard eventTypes.isEmpty || eventTypes.contains(event.name) else { continue }
+            // Learn every workflow's identity from its creation, even when creations are
+            // filtered out, so that later events need no store read.
+            if case .created(let type, _, _, let correlationID, _) = event.kind {
+                identities[event.workflowID] = (type, correlationID)
+            }
+            guard eventTypes.isEmpty || eventTypes.contains(event.name) else {
+                if event.isFinal { identities[event.workflowID] = nil }
+                continue
+            }
             let identity: (type: String, correlationID: String?)
             if let known = identities[event.workflowID] {
                 identity = known
-            } else if case .created(let type, _, _, let correlationID, _) = event.kind {
-                identity = (type, correlationID)
             } else if let snapshot = try? await engine.snapshot(id: event.workflowID) {
                 identity = (snapshot.type, snapshot.correlationID)
             } else {
