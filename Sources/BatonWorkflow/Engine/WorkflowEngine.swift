@@ -168,14 +168,17 @@ public final class WorkflowEngine: Service {
 
     private func recover() async throws {
         var seen = Set<String>()
+        var after: String?
         while true {
             let now = clock.now()
             let claimed = try await store.claim(
                 owner: configuration.owner,
                 leaseUntil: leaseUntil(now),
                 now: now,
+                after: after,
                 limit: configuration.recoveryBatchSize
             )
+            after = claimed.last?.id
             let fresh = claimed.filter { seen.insert($0.id).inserted }
             if fresh.isEmpty { return }
             for snapshot in fresh {

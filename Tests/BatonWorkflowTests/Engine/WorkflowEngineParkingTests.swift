@@ -22,14 +22,19 @@ struct WorkflowEngineParkingTests {
         Issue.record("condition not reached")
     }
 
-    func makeEngine(store: any WorkflowStore = InMemoryWorkflowStore(), clock: ManualWorkflowClock = ManualWorkflowClock()) throws
-        -> WorkflowEngine
-    {
+    func makeEngine(
+        store: any WorkflowStore = InMemoryWorkflowStore(),
+        clock: ManualWorkflowClock = ManualWorkflowClock(),
+        recoveryBatchSize: Int = 500
+    ) throws -> WorkflowEngine {
         try WorkflowEngine(
             definitions: [Self.signalWait, Self.timerWait],
             store: store,
             clock: clock,
-            configuration: .defaults { $0.parkAfter = .milliseconds(20) }
+            configuration: .defaults {
+                $0.parkAfter = .milliseconds(20)
+                $0.recoveryBatchSize = recoveryBatchSize
+            }
         )
     }
 
@@ -98,7 +103,8 @@ struct WorkflowEngineParkingTests {
             try await engine.pause(id: "a")
             try await Self.eventually { engine.instanceCounts == (0, 2) }
         }
-        let second = try makeEngine(store: store, clock: clock)
+        // Recovery pages through more instances than one claim batch holds.
+        let second = try makeEngine(store: store, clock: clock, recoveryBatchSize: 1)
         try await withRunningEngine(second) { engine in
             try await Self.eventually { engine.instanceCounts == (0, 2) }
             try await engine.resume(id: "a")
