@@ -166,15 +166,26 @@ public final class SQLiteWorkflowStore: WorkflowStore {
     }
 
     public func claim(owner: String, leaseUntil: WorkflowInstant, now: WorkflowInstant, limit: Int) async throws -> [WorkflowSnapshot] {
+        try await claim(owner: owner, leaseUntil: leaseUntil, now: now, after: nil, limit: limit)
+    }
+
+    public func claim(owner: String, leaseUntil: WorkflowInstant, now: WorkflowInstant, after afterID: String?, limit: Int) async throws
+        -> [WorkflowSnapshot]
+    {
         let rows = try await pool.write { db -> [Data] in
+            // Claim order is (created_at, id); a page starts after the row `afterID`.
+            let after = try afterID.flatMap { id in
+                try Int64.fetchOne(db, sql: "SELECT created_at FROM workflows WHERE id = ?", arguments: [id]).map { ($0, id) }
+            }
             let ids = try String.fetchAll(
                 db,
                 sql: """
                     SELECT id FROM workflows
                     WHERE finished = 0 AND (owner IS NULL OR owner = ? OR lease_until IS NULL OR lease_until <= ?)
+                      AND (created_at > ? OR (created_at = ? AND id > ?))
                     ORDER BY created_at, id LIMIT ?
                     """,
-                arguments: [owner, now.nanosecondsSinceEpoch, limit]
+                arguments: [owner, now.nanosecondsSinceEpoch, after?.0 ?? Int64.min, after?.0 ?? Int64.min, after?.1 ?? "", limit]
             )
             var snapshots: [Data] = []
             for id in ids {

@@ -164,4 +164,23 @@ struct WorkflowStoreContractTests {
             #expect(try await store.claim(owner: "replica-3", leaseUntil: later, now: later, limit: 10).map(\.id) == ["held"])
         }
     }
+
+    @Test("claim pages through instances in claim order, including those the owner already holds", arguments: StoreKind.allCases)
+    func claimPages(kind: StoreKind) async throws {
+        try await kind.withStore { (store: any WorkflowStore) async throws in
+            for i in 1...5 {
+                let (machine, event) = Self.newInstance("p\(i)")
+                _ = try await store.create(machine.snapshot, events: [event], owner: "me", leaseUntil: Self.forever)
+            }
+            var pages: [[String]] = []
+            var after: String?
+            repeat {
+                let page = try await store.claim(owner: "me", leaseUntil: Self.forever, now: Self.t0, after: after, limit: 2).map(\.id)
+                pages.append(page)
+                after = page.last
+            } while after != nil
+            #expect(pages == [["p1", "p2"], ["p3", "p4"], ["p5"], []])
+            #expect(try await store.claim(owner: "other", leaseUntil: Self.forever, now: Self.t0, after: nil, limit: 10).isEmpty)
+        }
+    }
 }

@@ -19,8 +19,13 @@ public final class WorkflowEngine: Service {
         public var leaseDuration: Duration?
         /// How many instances to claim per store round-trip during recovery.
         public var recoveryBatchSize: Int
+        /// How long (real time) a loaded instance waits on a timer, a retry backoff or a wait
+        /// timeout before it is parked: its driver and per-instance memory are released, and the
+        /// engine-wide timer service loads it again when the wait is due. An instance that waits
+        /// only for a command (a signal wait without timeout, a pause) parks at once.
+        public var parkAfter: Duration
 
-        public static let defaults = Configuration(owner: "baton", leaseDuration: nil, recoveryBatchSize: 500)
+        public static let defaults = Configuration(owner: "baton", leaseDuration: nil, recoveryBatchSize: 500, parkAfter: .seconds(2))
 
         public static func defaults(_ configure: (inout Configuration) -> Void) -> Configuration {
             var configuration = Configuration.defaults
@@ -34,10 +39,16 @@ public final class WorkflowEngine: Service {
         var mailbox: WorkflowMailbox
     }
 
-    private struct State {
+    struct State {
+        /// Loaded instances (a driver runs, or is about to) by id.
         var mailboxes: [String: WorkflowMailbox] = [:]
         var latest: [String: WorkflowSnapshot] = [:]
         var waiters: [String: [CompletionWaiter]] = [:]
+        /// Parked instances this engine holds, by id: their wake-up in nanoseconds since the
+        /// epoch (`Int64.max`: none, a command wakes them). Disjoint from `mailboxes`.
+        var parked: [String: Int64] = [:]
+        /// Wake-ups of parked instances (may hold stale entries, see ``TimerSchedule``).
+        var timers = TimerSchedule()
         var shuttingDown = false
     }
 
@@ -47,10 +58,11 @@ public final class WorkflowEngine: Service {
     let configuration: Configuration
     let logger: Logger
     private let definitions: [String: [Int: WorkflowDefinition]]
-    private let state = Mutex(State())
+    let state = Mutex(State())
     private let maintenanceWake = WorkflowMailbox()
+    let timerDoorbell = Doorbell()
     private let jobs: AsyncStream<Job>
-    private let jobsContinuation: AsyncStream<Job>.Continuation
+    let jobsContinuation: AsyncStream<Job>.Continuation
 
     /// - Throws: ``WorkflowError`` `invalidArgument` for an invalid or duplicated definition.
     public init(
@@ -102,6 +114,7 @@ public final class WorkflowEngine: Service {
     public func run() async throws {
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { await self.runTimers() }
                 try await self.recover()
                 if let leaseDuration = self.configuration.leaseDuration {
                     group.addTask { try await self.maintainLeases(every: leaseDuration / 3) }
@@ -110,6 +123,7 @@ public final class WorkflowEngine: Service {
                     group.addTask { await self.drive(job) }
                 }
             }
+            await self.resolveWaitersOfParked()
         } onGracefulShutdown: {
             self.beginShutdown()
         }
@@ -123,6 +137,7 @@ public final class WorkflowEngine: Service {
         }
         jobsContinuation.finish()
         maintenanceWake.shutdown()
+        timerDoorbell.shutdown()
         for mailbox in mailboxes { mailbox.shutdown() }
     }
 
@@ -139,7 +154,7 @@ public final class WorkflowEngine: Service {
                 group.cancelAll()
             }
             if wake.isShutdown || Task.isCancelled { return }
-            let ids = state.withLock { Array($0.mailboxes.keys) }
+            let ids = state.withLock { Array($0.mailboxes.keys) + Array($0.parked.keys) }
             do {
                 if !ids.isEmpty {
                     try await store.renewLeases(owner: configuration.owner, ids: ids, until: leaseUntil(clock.now()))
@@ -153,20 +168,29 @@ public final class WorkflowEngine: Service {
 
     private func recover() async throws {
         var seen = Set<String>()
+        var after: String?
         while true {
             let now = clock.now()
             let claimed = try await store.claim(
                 owner: configuration.owner,
                 leaseUntil: leaseUntil(now),
                 now: now,
+                after: after,
                 limit: configuration.recoveryBatchSize
             )
+            after = claimed.last?.id
             let fresh = claimed.filter { seen.insert($0.id).inserted }
             if fresh.isEmpty { return }
             for snapshot in fresh {
                 do {
                     let definition = try definition(type: snapshot.type, version: snapshot.definitionVersion)
-                    enqueue(WorkflowStateMachine(definition: definition, snapshot: snapshot))
+                    let machine = WorkflowStateMachine(definition: definition, snapshot: snapshot)
+                    // An instance that only waits goes to the timer schedule, not into memory.
+                    if case .sleep(let until) = machine.nextAction(now: now) {
+                        parkRecovered(snapshot.id, until: until)
+                    } else {
+                        enqueue(machine)
+                    }
                 } catch {
                     logger.error(
                         "cannot recover workflow: its definition is not registered",
@@ -185,14 +209,14 @@ public final class WorkflowEngine: Service {
 
     private func drive(_ job: Job) async {
         var driver = WorkflowDriver(engine: self, machine: job.machine, mailbox: job.mailbox)
-        await driver.run()
+        if await driver.run() == .parked { return }
         let leftovers = job.mailbox.close()
         for letter in leftovers {
             letter.reply.resume(throwing: WorkflowError(code: .shuttingDown, message: "workflow '\(job.machine.snapshot.id)' is no longer driven"))
         }
         let id = job.machine.snapshot.id
         let (waiters, latest) = state.withLock { s in
-            s.mailboxes[id] = nil
+            if s.mailboxes[id] === job.mailbox { s.mailboxes[id] = nil }
             return (s.waiters.removeValue(forKey: id) ?? [], s.latest.removeValue(forKey: id))
         }
         if let latest {
@@ -206,7 +230,7 @@ public final class WorkflowEngine: Service {
     private func enqueue(_ machine: WorkflowStateMachine) -> Bool {
         let id = machine.snapshot.id
         let mailbox: WorkflowMailbox? = state.withLock { s in
-            guard !s.shuttingDown, s.mailboxes[id] == nil else { return nil }
+            guard !s.shuttingDown, s.mailboxes[id] == nil, s.parked[id] == nil else { return nil }
             let mailbox = WorkflowMailbox()
             s.mailboxes[id] = mailbox
             s.latest[id] = machine.snapshot
@@ -366,18 +390,33 @@ public final class WorkflowEngine: Service {
     }
 
 
+    /// Delivers a command to the instance's driver, loading a parked instance first.
     private func send(_ command: WorkflowStateMachine.Command, to id: String) async throws -> WorkflowMailbox.Reply {
-        let mailbox = state.withLock { $0.mailboxes[id] }
-        if let mailbox {
-            do {
-                return try await withCheckedThrowingContinuation { continuation in
-                    if !mailbox.post(.init(command: command, reply: continuation)) {
-                        continuation.resume(throwing: NotDriven())
+        // Each round that does not answer saw the instance change hands (its driver parked or
+        // stopped), so this ends once it is driven, parked nowhere, or unknown.
+        while true {
+            switch state.withLock({ s in route(to: id, &s) }) {
+            case .unknown:
+                break
+            case .driven(let mailbox):
+                do {
+                    return try await withCheckedThrowingContinuation { continuation in
+                        if !mailbox.post(.init(command: command, reply: continuation)) {
+                            continuation.resume(throwing: NotDriven())
+                        }
                     }
+                } catch is NotDriven {
+                    continue  // Parked or finished meanwhile: look again.
                 }
-            } catch is NotDriven {
-                // Fall through to the durable state: the instance may just have finished.
+            case .adopted(let adopted, let wake):
+                guard let machine = try await load(id, mailbox: adopted, wake: wake) else { continue }
+                // Posted before the driver starts, so it cannot park before answering.
+                return try await withCheckedThrowingContinuation { continuation in
+                    _ = adopted.post(.init(command: command, reply: continuation))
+                    launch(machine, mailbox: adopted, wake: wake)
+                }
             }
+            break
         }
         guard let stored = try await store.snapshot(id: id) else {
             throw WorkflowError(code: .notFound, message: "workflow '\(id)' not found")
@@ -398,5 +437,3 @@ extension WorkflowEngine: ChildWorkflows {
     }
 }
 
-/// The driver went away between looking up its mailbox and posting to it.
-private struct NotDriven: Error {}

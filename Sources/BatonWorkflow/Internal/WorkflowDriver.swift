@@ -1,8 +1,18 @@
 import Logging
 
 /// Drives one workflow instance: asks the state machine what to do, does it, records the outcome.
-/// One driver per instance, owned by the engine's task group.
+/// One driver per loaded instance, owned by the engine's task group. An instance that only waits
+/// (a signal, a timer, a long backoff, a pause) is parked: its driver ends and the engine keeps
+/// just its id and wake-up instant until a command or the timer service loads it again.
 struct WorkflowDriver {
+    /// Why ``run()`` returned.
+    enum Outcome: Sendable {
+        /// Finished, shut down, or stopped by an error: the engine forgets the instance.
+        case stopped
+        /// Parked with the engine (see `WorkflowEngine.park`): it owns the instance now.
+        case parked
+    }
+
     let engine: WorkflowEngine
     var machine: WorkflowStateMachine
     let mailbox: WorkflowMailbox
@@ -17,26 +27,26 @@ struct WorkflowDriver {
         self.mailbox = mailbox
     }
 
-    mutating func run() async {
+    mutating func run() async -> Outcome {
         do {
             while true {
                 // A cancelled task is a hard stop (like a crash): record nothing more.
-                if Task.isCancelled { return }
+                if Task.isCancelled { return .stopped }
                 try await processMail()
-                if shutdownSeen { return }
+                if shutdownSeen { return .stopped }
                 switch machine.nextAction(now: clock.now()) {
                 case .finished:
-                    return
+                    return .stopped
                 case .record(let kind):
                     try await record(kind)
                 case .execute(let invocation):
                     try await runBatch([invocation])
-                    if Task.isCancelled { return }
+                    if Task.isCancelled { return .stopped }
                 case .executeParallel(let invocations):
                     try await runBatch(invocations)
-                    if Task.isCancelled { return }
+                    if Task.isCancelled { return .stopped }
                 case .sleep(let until):
-                    await wait(until: until)
+                    if await waitOrPark(until: until) { return .parked }
                 }
             }
         } catch {
@@ -45,6 +55,19 @@ struct WorkflowDriver {
                 metadata: ["workflow.id": "\(id)", "error": "\(error)"]
             )
         }
+        return .stopped
+    }
+
+    /// Waits with nothing in flight. A wait for a command alone parks at once; a timed wait parks
+    /// once it has lasted the engine's `parkAfter` (shorter waits, e.g. retry backoffs, stay
+    /// loaded, and so keep their own sleeper on the clock). Returns true when parked.
+    func waitOrPark(until: WorkflowInstant?) async -> Bool {
+        if until == nil, engine.park(id, mailbox: mailbox, until: nil) { return true }
+        let grace = until == nil ? nil : engine.configuration.parkAfter
+        if await wait(until: until, parkAfter: grace) == .park {
+            return engine.park(id, mailbox: mailbox, until: until)
+        }
+        return false
     }
 
     /// Persists an event, then applies it and publishes it.
@@ -85,17 +108,40 @@ struct WorkflowDriver {
         }
     }
 
-    /// Sleeps until `until` or until a command arrives.
-    func wait(until: WorkflowInstant?) async {
+    private enum WaitEnd: Sendable {
+        case mailOrTime
+        case park
+    }
+
+    /// Sleeps until `until`, until a command arrives, or (`.park`) until `parkAfter` of real
+    /// time has passed.
+    private func wait(until: WorkflowInstant?, parkAfter: Duration?) async -> WaitEnd {
         let clock = self.clock
         let mailbox = self.mailbox
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await mailbox.waitForMail() }
-            if let until {
-                group.addTask { try? await clock.sleep(until: until) }
+        return await withTaskGroup(of: WaitEnd?.self) { group in
+            group.addTask {
+                await mailbox.waitForMail()
+                return .mailOrTime
             }
-            await group.next()
+            if let until {
+                group.addTask {
+                    try? await clock.sleep(until: until)
+                    return .mailOrTime
+                }
+            }
+            if let parkAfter {
+                group.addTask {
+                    do {
+                        try await Task.sleep(for: parkAfter)
+                        return .park
+                    } catch {
+                        return nil
+                    }
+                }
+            }
+            let end = await group.next() ?? .mailOrTime
             group.cancelAll()
+            return end ?? .mailOrTime
         }
     }
 

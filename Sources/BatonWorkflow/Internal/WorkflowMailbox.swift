@@ -60,6 +60,16 @@ final class WorkflowMailbox: Sendable {
         }
     }
 
+    /// Refuses further commands if none is pending and shutdown has not begun (the driver is about
+    /// to park its instance). Returns whether it closed.
+    func closeIfIdle() -> Bool {
+        state.withLock { s in
+            guard s.letters.isEmpty, !s.shutdown, !s.closed else { return false }
+            s.closed = true
+            return true
+        }
+    }
+
     var isShutdown: Bool { state.withLock { $0.shutdown } }
 
     /// Returns when a command is pending, shutdown began, or the task is cancelled.

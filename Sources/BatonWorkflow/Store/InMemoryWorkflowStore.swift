@@ -75,9 +75,17 @@ public final class InMemoryWorkflowStore: WorkflowStore {
     }
 
     public func claim(owner: String, leaseUntil: WorkflowInstant, now: WorkflowInstant, limit: Int) async throws -> [WorkflowSnapshot] {
+        try await claim(owner: owner, leaseUntil: leaseUntil, now: now, after: nil, limit: limit)
+    }
+
+    public func claim(owner: String, leaseUntil: WorkflowInstant, now: WorkflowInstant, after afterID: String?, limit: Int) async throws
+        -> [WorkflowSnapshot]
+    {
         state.withLock { s in
             var claimed: [WorkflowSnapshot] = []
-            for (id, entry) in s.entries.sorted(by: { $0.value.order < $1.value.order }) where claimed.count < limit {
+            let afterOrder = afterID.flatMap { s.entries[$0]?.order } ?? 0
+            for (id, entry) in s.entries.sorted(by: { $0.value.order < $1.value.order })
+            where claimed.count < limit && entry.order > afterOrder {
                 guard !entry.snapshot.isFinished else { continue }
                 let free = entry.owner == nil || entry.owner == owner || (entry.leaseUntil.map { $0 <= now } ?? true)
                 guard free else { continue }

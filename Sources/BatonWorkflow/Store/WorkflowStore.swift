@@ -37,12 +37,27 @@ public protocol WorkflowStore: Sendable {
     /// Claims unfinished instances that nobody holds (or whose lease expired) for `owner`.
     func claim(owner: String, leaseUntil: WorkflowInstant, now: WorkflowInstant, limit: Int) async throws -> [WorkflowSnapshot]
 
+    /// ``claim(owner:leaseUntil:now:limit:)`` for one page: only instances that come after the
+    /// instance `afterID` in the store's claim order (nil: from the first). Instances `owner`
+    /// already holds are claimed again, so a caller pages through them with the last id it got.
+    func claim(owner: String, leaseUntil: WorkflowInstant, now: WorkflowInstant, after afterID: String?, limit: Int) async throws
+        -> [WorkflowSnapshot]
+
     /// Extends the lease on instances `owner` still holds.
     func renewLeases(owner: String, ids: [String], until: WorkflowInstant) async throws
 
     /// Counts for metrics: active instances, instances finished since `since` (by status, with the
     /// mean completion time), and all instances by type.
     func statistics(since: WorkflowInstant) async throws -> WorkflowStatistics
+}
+
+extension WorkflowStore {
+    /// A store without paging claims from the first instance every time.
+    public func claim(owner: String, leaseUntil: WorkflowInstant, now: WorkflowInstant, after afterID: String?, limit: Int) async throws
+        -> [WorkflowSnapshot]
+    {
+        try await claim(owner: owner, leaseUntil: leaseUntil, now: now, limit: limit)
+    }
 }
 
 public enum WorkflowStoreCreateResult: Sendable, Hashable {
