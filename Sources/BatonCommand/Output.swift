@@ -16,6 +16,11 @@ enum Output {
         Baton_Coordination_V1_WorkflowStatus.allCases.first { Self.name($0) == name.uppercased() }
     }
 
+    /// `ID STATUS`: what a lifecycle command answers.
+    static func status(_ workflow: Baton_Coordination_V1_Workflow) -> String {
+        "\(workflow.workflowID) \(name(workflow.status))"
+    }
+
     /// The workflow's header and one row per step: status, attempts, start, duration, error.
     static func table(_ workflow: Baton_Coordination_V1_Workflow) -> String {
         var text = "workflow \(workflow.workflowID)  \(workflow.workflowType) v\(workflow.version)  \(name(workflow.status))\n"

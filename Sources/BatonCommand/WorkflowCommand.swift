@@ -97,7 +97,7 @@ struct WorkflowCommand: AsyncParsableCommand {
             var request = Baton_Coordination_V1_PauseWorkflowRequest()
             request.workflowID = id
             let workflow = try await client.withClient { try await $0.pauseWorkflow(request, options: client.callOptions) }
-            print("\(workflow.workflowID) \(Output.name(workflow.status))")
+            print(Output.status(workflow))
         }
     }
 
@@ -110,7 +110,7 @@ struct WorkflowCommand: AsyncParsableCommand {
             var request = Baton_Coordination_V1_ResumeWorkflowRequest()
             request.workflowID = id
             let workflow = try await client.withClient { try await $0.resumeWorkflow(request, options: client.callOptions) }
-            print("\(workflow.workflowID) \(Output.name(workflow.status))")
+            print(Output.status(workflow))
         }
     }
 
@@ -129,7 +129,7 @@ struct WorkflowCommand: AsyncParsableCommand {
             guard id.isEmpty != correlationID.isEmpty else { throw ValidationError("give exactly one of --id and --correlation-id") }
             request.target = id.isEmpty ? .correlationID(correlationID) : .workflowID(id)
             let workflow = try await client.withClient { try await $0.signalWorkflow(request, options: client.callOptions) }
-            print("\(workflow.workflowID) \(Output.name(workflow.status))")
+            print(Output.status(workflow))
         }
     }
 
