@@ -95,13 +95,7 @@ enum Orchestrators {
             DemoData.seed(orders)
             orderServices = orders.services
         case .rpc:
-            let endpoints = try settings.services.map { text in
-                guard let endpoint = LoadBalancedRPCClient.Endpoint(text) else {
-                    throw ValidationError("--services must list HOST:PORT endpoints, not '\(text)'")
-                }
-                return endpoint
-            }
-            let orders = OrderFulfillmentAdapters.rpc(endpoints: endpoints)
+            let orders = OrderFulfillmentAdapters.rpc(endpoints: settings.services)
             orderServices = orders.services
             background = orders.backgroundServices
         }

@@ -1,3 +1,4 @@
+import BatonRPC
 import Foundation
 
 /// What `baton serve` runs with, resolved from flags, environment variables and an optional
@@ -32,7 +33,7 @@ public struct ServerSettings: Sendable, Hashable {
     public var owner = "baton"
     public var adapters = Adapters.inMemory
     /// The atomic services' endpoints (`HOST:PORT`), for `adapters == .rpc`.
-    public var services: [String] = []
+    public var services: [LoadBalancedRPCClient.Endpoint] = []
 
     public init() {}
 
@@ -97,11 +98,12 @@ public struct ServerSettings: Sendable, Hashable {
             settings.adapters = adapters
         }
         if let (value, origin) = lookup("services") {
-            settings.services = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            for endpoint in settings.services {
-                guard let colon = endpoint.lastIndex(of: ":"), Int(endpoint[endpoint.index(after: colon)...]) != nil else {
-                    throw SettingsError("\(origin) must list HOST:PORT endpoints, not '\(endpoint)'")
+            let texts = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            settings.services = try texts.map { text in
+                guard let endpoint = LoadBalancedRPCClient.Endpoint(text) else {
+                    throw SettingsError("\(origin) must list HOST:PORT endpoints, not '\(text)'")
                 }
+                return endpoint
             }
         }
         if settings.adapters == .rpc, settings.services.isEmpty {

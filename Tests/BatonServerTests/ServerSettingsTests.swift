@@ -33,7 +33,7 @@ struct ServerSettingsTests {
             flags: ["adapters": "rpc"], environment: ["BATON_SERVICES": "127.0.0.1:7000, 127.0.0.1:7001"], file: nil
         )
         #expect(settings.adapters == .rpc)
-        #expect(settings.services == ["127.0.0.1:7000", "127.0.0.1:7001"])
+        #expect(settings.services == [.init(host: "127.0.0.1", port: 7000), .init(host: "127.0.0.1", port: 7001)])
     }
 
     @Test("an invalid value is refused, naming the setting and where it came from", arguments: [
