@@ -97,6 +97,46 @@ struct SQLiteEngineTests {
         }
     }
 
+    @Test("each step starts only once every event up to its StepStarted is durable; its outcome shares the next commit")
+    func commitsPerSaga() async throws {
+        try await withTemporaryDirectory { (dir: String) async throws in
+            let store = try SQLiteWorkflowStore(path: dir + "/baton.sqlite")
+            defer { try? store.close() }
+            let storedWhenRun = Mutex<[String: [String]]>([:])
+            let step: StepAction = { context in
+                // What a crash at this instant would leave: the stored history.
+                let stored = try await store.history(id: context.workflowID).map(\.name)
+                storedWhenRun.withLock { $0[context.isCompensation ? "undo:\(context.stepName)" : context.stepName] = stored }
+                if context.stepName == "refuse" { throw StepError(.failedPrecondition, "refused") }
+                return .null
+            }
+            let definition = WorkflowDefinition("commits", configuration: .defaults { $0.retry = .none }) {
+                StepDefinition.call("a", action: step, compensate: step)
+                StepDefinition.call("b", action: step)
+                StepDefinition.call("refuse", action: step)
+            }
+            let engine = try WorkflowEngine(definitions: [definition], store: store)
+            let before = store.groupCommitStatistics.writes
+            let final = try await withRunningEngine(engine) { engine in
+                try await engine.start(type: "commits", id: "w")
+                return try await engine.waitForCompletion(id: "w")
+            }
+            #expect(final.status == .compensated)
+            let history = try await store.history(id: "w").map(\.name)
+            #expect(history == [
+                "WorkflowCreated", "WorkflowStarted", "StepStarted", "StepCompleted", "StepStarted", "StepCompleted", "StepStarted",
+                "StepFailed", "CompensationStarted", "CompensationStepStarted", "CompensationStepCompleted", "WorkflowCompensated",
+            ])
+            let seen = storedWhenRun.withLock { $0 }
+            #expect(seen["a"] == Array(history.prefix(3)))
+            #expect(seen["b"] == Array(history.prefix(5)))
+            #expect(seen["refuse"] == Array(history.prefix(7)))
+            #expect(seen["undo:a"] == Array(history.prefix(10)))
+            // Create; then one commit before each of the 4 runs; then the end: 6 writes for 12 events.
+            #expect(store.groupCommitStatistics.writes - before == 6)
+        }
+    }
+
     @Test("many concurrent sagas complete or compensate on one file, with batched commits")
     func manyWorkflows() async throws {
         try await withTemporaryDirectory { (dir: String) async throws in

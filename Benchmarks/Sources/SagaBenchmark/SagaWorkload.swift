@@ -6,7 +6,7 @@ import Synchronization
 enum SagaWorkload {
     /// A 4-step saga whose steps and compensations are trivial in-process calls. Every step
     /// completes, so each saga records 11 events: created, started, 4 × (step started, step
-    /// completed), completed; each is a durable write.
+    /// completed), completed, in 6 durable writes (the create, one before each step runs, the end).
     static let saga = WorkflowDefinition("bench-saga", configuration: .defaults { $0.retry = .none }) {
         StepDefinition.call("reserve-inventory", action: { _ in "reserved" }, compensate: { _ in .null })
         StepDefinition.call("charge-payment", action: { _ in "charged" }, compensate: { _ in .null })

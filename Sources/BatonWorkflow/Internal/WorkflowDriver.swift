@@ -14,9 +14,14 @@ struct WorkflowDriver {
     }
 
     let engine: WorkflowEngine
+    /// The instance's state, including the events not yet durable.
     var machine: WorkflowStateMachine
     let mailbox: WorkflowMailbox
     var shutdownSeen = false
+    /// Events applied to `machine` since the last commit, in order (see ``flush()``).
+    private var unsaved: [WorkflowEvent] = []
+    /// The stored version: the commit of `unsaved` is fenced on it.
+    private var storedVersion: Int64
 
     private var id: String { machine.snapshot.id }
     private var clock: any WorkflowClock { engine.clock }
@@ -25,6 +30,7 @@ struct WorkflowDriver {
         self.engine = engine
         self.machine = machine
         self.mailbox = mailbox
+        self.storedVersion = machine.snapshot.version
     }
 
     mutating func run() async -> Outcome {
@@ -33,12 +39,16 @@ struct WorkflowDriver {
                 // A cancelled task is a hard stop (like a crash): record nothing more.
                 if Task.isCancelled { return .stopped }
                 try await processMail()
-                if shutdownSeen { return .stopped }
+                if shutdownSeen {
+                    try await flush()
+                    return .stopped
+                }
                 switch machine.nextAction(now: clock.now()) {
                 case .finished:
+                    try await flush()
                     return .stopped
                 case .record(let kind):
-                    try await record(kind)
+                    try record(kind)
                 case .execute(let invocation):
                     try await runBatch([invocation])
                     if Task.isCancelled { return .stopped }
@@ -46,6 +56,7 @@ struct WorkflowDriver {
                     try await runBatch(invocations)
                     if Task.isCancelled { return .stopped }
                 case .sleep(let until):
+                    try await flush()
                     if await waitOrPark(until: until) { return .parked }
                 }
             }
@@ -70,42 +81,59 @@ struct WorkflowDriver {
         return false
     }
 
-    /// Persists an event, then applies it and publishes it.
-    mutating func record(_ kind: WorkflowEvent.Kind) async throws {
+    /// Applies an event. It becomes durable, and is published, with the next ``flush()``.
+    mutating func record(_ kind: WorkflowEvent.Kind) throws {
         let event = WorkflowEvent(workflowID: id, sequence: machine.snapshot.version + 1, timestamp: clock.now(), kind: kind)
-        var next = machine
-        try next.apply(event)
-        try await engine.store.commit(
-            WorkflowCommit(
-                workflowID: id,
-                expectedVersion: machine.snapshot.version,
-                owner: engine.configuration.owner,
-                events: [event],
-                snapshot: next.snapshot
-            )
-        )
-        machine = next
-        await engine.eventBus.publish(event)
-        engine.log(event, of: next.snapshot)
-        engine.didRecord(next.snapshot)
+        try machine.apply(event)
+        unsaved.append(event)
     }
 
-    /// Applies pending commands; each is answered once its event is durable.
+    /// Commits the recorded events in one fenced write, then publishes them.
+    ///
+    /// The driver flushes before anything outside it can depend on its state: before it runs
+    /// steps (so every event up to their `StepStarted` is durable when they start, as if each
+    /// event had its own commit), before it waits or parks, before it answers a command, and
+    /// when the instance finishes or the engine shuts down. A step's outcome thus shares the
+    /// commit of what follows it (the next step's start, the workflow's end) instead of taking
+    /// one of its own; a crash in between loses only that outcome, and the step runs again with
+    /// the same idempotency key, exactly as after a crash during the step.
+    mutating func flush() async throws {
+        guard !unsaved.isEmpty else { return }
+        let events = unsaved
+        try await engine.store.commit(
+            WorkflowCommit(workflowID: id, expectedVersion: storedVersion, owner: engine.configuration.owner, events: events, snapshot: machine.snapshot)
+        )
+        unsaved.removeAll(keepingCapacity: true)
+        storedVersion = machine.snapshot.version
+        for event in events {
+            await engine.eventBus.publish(event)
+            engine.log(event, of: machine.snapshot)
+        }
+        engine.didRecord(machine.snapshot)
+    }
+
+    /// Applies pending commands and makes them durable together; each is then answered. A command
+    /// the state machine refuses is answered with its error at once.
     mutating func processMail() async throws {
         let (letters, shutdown) = mailbox.drain()
         if shutdown { shutdownSeen = true }
+        guard !letters.isEmpty else { return }
+        var accepted: [(letter: WorkflowMailbox.Letter, answer: WorkflowMailbox.Reply)] = []
         for letter in letters {
             do {
-                let kind = try machine.commandEvent(letter.command)
-                try await record(kind)
-                letter.reply.resume(returning: .init(snapshot: machine.snapshot, compensations: machine.pendingCompensations))
-            } catch let error as WorkflowError {
-                letter.reply.resume(throwing: error)
+                try record(try machine.commandEvent(letter.command))
+                accepted.append((letter, .init(snapshot: machine.snapshot, compensations: machine.pendingCompensations)))
             } catch {
                 letter.reply.resume(throwing: error)
-                throw error
             }
         }
+        do {
+            try await flush()
+        } catch {
+            for (letter, _) in accepted { letter.reply.resume(throwing: error) }
+            throw error
+        }
+        for (letter, answer) in accepted { letter.reply.resume(returning: answer) }
     }
 
     private enum WaitEnd: Sendable {
@@ -156,12 +184,13 @@ struct WorkflowDriver {
     /// and run again, with the same idempotency keys, after recovery.
     mutating func runBatch(_ invocations: [WorkflowStateMachine.StepInvocation]) async throws {
         for invocation in invocations where !invocation.isRestart {
-            try await record(
+            try record(
                 invocation.isCompensation
                     ? .compensationStepStarted(step: invocation.step, attempt: invocation.attempt)
                     : .stepStarted(step: invocation.step, attempt: invocation.attempt)
             )
         }
+        try await flush()
         let snapshot = machine.snapshot
         let clock = self.clock
         let mailbox = self.mailbox
@@ -171,7 +200,7 @@ struct WorkflowDriver {
                 guard let step = machine.definition.step(named: invocation.step), case .call(let action, let compensation) = step.kind,
                     let body = invocation.isCompensation ? compensation : action
                 else {
-                    try await record(machine.outcomeEvent(
+                    try record(machine.outcomeEvent(
                         for: invocation,
                         result: .failure(StepError(.internalError, "step '\(invocation.step)' has nothing to run")),
                         now: clock.now()
@@ -210,7 +239,7 @@ struct WorkflowDriver {
                     if Task.isCancelled { continue }
                     // Shutting down: an attempt cut short stays in flight and runs again after restart.
                     if mailbox.isShutdown, case .failure(let error) = result, error.code == .cancelled { continue }
-                    try await record(machine.outcomeEvent(for: invocations[index], result: result, now: clock.now()))
+                    try record(machine.outcomeEvent(for: invocations[index], result: result, now: clock.now()))
                 case .mail:
                     listening = false
                     try await processMail()
