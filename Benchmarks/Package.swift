@@ -12,7 +12,8 @@ let package = Package(
     name: "BatonBenchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(name: "Baton", path: "..")
+        .package(name: "Baton", path: ".."),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // What every benchmark shares: the fsync reference, latency samples, argument and table helpers.
@@ -27,6 +28,7 @@ let package = Package(
                 "BenchmarkSupport",
                 .product(name: "BatonWorkflow", package: "Baton"),
                 .product(name: "BatonWorkflowSQLite", package: "Baton"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -107,9 +107,11 @@ public final class SQLiteWorkflowStore: WorkflowStore {
 
     /// Encodes a write's JSON before it is queued (see `GroupCommitter.Write`).
     private static func encode(_ snapshot: WorkflowSnapshot, _ events: [WorkflowEvent]) throws -> (Data, [GroupCommitter.EncodedEvent]) {
-        let encoder = JSONEncoder()
         do {
-            return (try encoder.encode(snapshot), try events.map { GroupCommitter.EncodedEvent(event: $0, body: try encoder.encode($0)) })
+            return (
+                Data(try WorkflowJSON.encode(snapshot)),
+                try events.map { GroupCommitter.EncodedEvent(event: $0, body: Data(try WorkflowJSON.encode($0))) }
+            )
         } catch {
             throw WorkflowError(code: .storageFailure, message: "workflow '\(snapshot.id)' cannot be encoded for the store", cause: error)
         }

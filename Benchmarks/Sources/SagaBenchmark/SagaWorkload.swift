@@ -1,5 +1,6 @@
 import BatonWorkflow
 import BatonWorkflowSQLite
+import Logging
 import Synchronization
 
 /// The benchmarked workflows and the engine around them.
@@ -21,6 +22,14 @@ enum SagaWorkload {
         StepDefinition.call("finish", action: { _ in "done" }, compensate: { _ in .null })
     }
 
+    /// The engine logs warnings only: the benchmark measures the engine and its store, not
+    /// writing a log line per finished saga.
+    static let logger: Logger = {
+        var logger = Logger(label: "baton.workflow")
+        logger.logLevel = .warning
+        return logger
+    }()
+
     /// Runs `body` with an engine on a fresh SQLite file (`synchronous=FULL`) in `directory`, then
     /// shuts the engine down, closes the store and deletes its files.
     static func withEngine<Result: Sendable>(
@@ -32,7 +41,7 @@ enum SagaWorkload {
         for suffix in ["", "-wal", "-shm"] { removeFile(path + suffix) }
         let store = try SQLiteWorkflowStore(path: path, configuration: .defaults { $0.synchronous = .full })
         let bus = CompletionBus()
-        let engine = try WorkflowEngine(definitions: [saga, parked], store: store, eventBus: bus)
+        let engine = try WorkflowEngine(definitions: [saga, parked], store: store, eventBus: bus, logger: logger)
         let result = try await withRunningEngine(engine) { engine in try await body(engine, store, bus) }
         try store.close()
         for suffix in ["", "-wal", "-shm"] { removeFile(path + suffix) }
