@@ -18,6 +18,8 @@ struct WorkflowCommand: AsyncParsableCommand {
         @Option(help: "A workflow id of your choosing; starting it again returns the same workflow.") var id = ""
         @Option(help: "The business key the workflow is about.") var correlationID = ""
         @Option(help: "The definition version (default: the latest).") var version = 0
+        @Option(name: .customLong("metadata"), help: "A KEY=VALUE pair kept with the workflow (repeatable).")
+        var metadata: [String] = []
 
         func run() async throws {
             var request = Baton_Coordination_V1_StartWorkflowRequest()
@@ -26,6 +28,11 @@ struct WorkflowCommand: AsyncParsableCommand {
             request.workflowID = id
             request.correlationID = correlationID
             request.version = Int32(version)
+            for pair in metadata {
+                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--metadata takes KEY=VALUE, not '\(pair)'") }
+                request.metadata[String(parts[0])] = String(parts[1])
+            }
             let response = try await client.withClient { try await $0.startWorkflow(request, options: client.callOptions) }
             print("\(response.workflowID) \(Output.name(response.status))\(response.created ? "" : " (already existed)")")
         }

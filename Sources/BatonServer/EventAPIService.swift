@@ -57,7 +57,7 @@ public final class EventAPIService: Baton_Coordination_V1_EventServiceHandler, R
         for await event in events.subscribe() {
             // Learn every workflow's identity from its creation, even when creations are
             // filtered out, so that later events need no store read.
-            if case .created(let type, _, _, let correlationID, _) = event.kind {
+            if case .created(let type, _, _, let correlationID, _, _) = event.kind {
                 identities[event.workflowID] = (type, correlationID)
             }
             guard eventTypes.isEmpty || eventTypes.contains(event.name) else {

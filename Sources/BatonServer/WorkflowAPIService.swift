@@ -32,6 +32,9 @@ public final class WorkflowAPIService: Baton_Coordination_V1_WorkflowServiceHand
         }
         guard request.version >= 0 else { throw RPCError(code: .invalidArgument, message: "version must not be negative") }
         let input = try APIConversions.value(fromJSON: request.inputJson, field: "input_json")
+        guard !request.metadata.keys.contains("") else {
+            throw RPCError(code: .invalidArgument, message: "metadata keys must not be empty")
+        }
         let id = request.workflowID.isEmpty ? UUID().uuidString.lowercased() : request.workflowID
         return try await mappingErrors {
             let (snapshot, created) = try await engine.startReportingCreation(
@@ -39,6 +42,7 @@ public final class WorkflowAPIService: Baton_Coordination_V1_WorkflowServiceHand
                 id: id,
                 input: input,
                 correlationID: request.correlationID.isEmpty ? nil : request.correlationID,
+                metadata: request.metadata,
                 version: request.version == 0 ? nil : Int(request.version)
             )
             var response = Baton_Coordination_V1_StartWorkflowResponse()

@@ -178,6 +178,35 @@ def test_idempotent_start(baton):
     assert listed.total == 1
 
 
+def test_start_metadata_is_kept_with_the_workflow(baton):
+    user = unique("meta-user")
+    wf = baton.wf
+    metadata = {"tenant": "acme", "trace-id": "4bf92f3577b34da6", "note": "ünïcode ✓"}
+    started = baton.workflows.StartWorkflow(
+        wf.StartWorkflowRequest(workflow_type="EnableMfa", workflow_id=unique("mfa-meta"), correlation_id=user,
+                                input_json=json.dumps({"userID": user}), metadata=metadata), timeout=10)
+    assert started.created
+    assert dict(baton.get(started.workflow_id).metadata) == metadata
+    # An idempotent repeat with other metadata returns the stored workflow, unchanged.
+    repeat = baton.workflows.StartWorkflow(
+        wf.StartWorkflowRequest(workflow_type="EnableMfa", workflow_id=started.workflow_id,
+                                input_json=json.dumps({"userID": user}), metadata={"tenant": "globex"}), timeout=10)
+    assert repeat.created is False
+    assert dict(baton.get(started.workflow_id).metadata) == metadata
+    baton.workflows.CancelWorkflow(wf.CancelWorkflowRequest(workflow_id=started.workflow_id, reason="test over"), timeout=10)
+    assert dict(baton.wait(started.workflow_id).metadata) == metadata
+
+    # An empty key is refused before anything is stored.
+    before = baton.total()
+    with pytest.raises(grpc.RpcError) as refused:
+        baton.workflows.StartWorkflow(
+            wf.StartWorkflowRequest(workflow_type="EnableMfa", input_json=json.dumps({"userID": user}), metadata={"": "x"}),
+            timeout=10)
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "metadata" in refused.value.details()
+    assert baton.total() == before
+
+
 def test_list_workflows_pages(baton):
     ids = {baton.place_order(unique("page")).workflow_id for _ in range(5)}
     for workflow_id in ids:

@@ -259,6 +259,9 @@ public struct Baton_Coordination_V1_Workflow: ProtobufMessage {
     /// Compensations still to run, in the order they will run.
     public var pendingCompensations: [String] = []
 
+    /// The key/value pairs the workflow was started with.
+    public var metadata: [String: String] = [:]
+
     public init() {}
 
     public func lower(in arena: ProtobufArena) -> UnsafeMutablePointer<ProtobufCMessage> {
@@ -282,6 +285,14 @@ public struct Baton_Coordination_V1_Workflow: ProtobufMessage {
         c.pointee.finished_at_ms = self.finishedAtMs
         c.pointee.n_pending_compensations = self.pendingCompensations.count
         c.pointee.pending_compensations = arena.map(self.pendingCompensations) { (value: String) -> ProtobufCBinaryData in arena.binaryData(value) }
+        c.pointee.n_metadata = self.metadata.count
+        c.pointee.metadata = arena.map(self.metadata.sorted(by: { $0.key < $1.key })) { (entry: (key: String, value: String)) -> UnsafeMutablePointer<Baton__Coordination__V1__Workflow__MetadataEntry>? in
+            let e = arena.allocate(Baton__Coordination__V1__Workflow__MetadataEntry.self)
+            baton__coordination__v1__workflow__metadata_entry__init(e)
+            e.pointee.key = arena.binaryData(entry.key)
+            e.pointee.value = arena.binaryData(entry.value)
+            return e
+        }
         return UnsafeMutableRawPointer(c).assumingMemoryBound(to: ProtobufCMessage.self)
     }
 
@@ -309,6 +320,10 @@ public struct Baton_Coordination_V1_Workflow: ProtobufMessage {
         self.pendingCompensations.reserveCapacity(c.pointee.n_pending_compensations)
         for element in ProtobufLift.buffer(c.pointee.pending_compensations, count: c.pointee.n_pending_compensations) {
             self.pendingCompensations.append(try ProtobufLift.string(element, field: "pending_compensations"))
+        }
+        for entry in ProtobufLift.buffer(c.pointee.metadata, count: c.pointee.n_metadata) {
+            guard let entry else { continue }
+            self.metadata[try ProtobufLift.string(entry.pointee.key, field: "metadata.key")] = try ProtobufLift.string(entry.pointee.value, field: "metadata.value")
         }
     }
 }

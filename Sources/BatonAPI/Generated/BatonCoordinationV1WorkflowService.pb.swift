@@ -28,6 +28,10 @@ public struct Baton_Coordination_V1_StartWorkflowRequest: ProtobufMessage {
     /// 0 starts the latest registered version.
     public var version: Int32 = 0
 
+    /// Key/value pairs kept with the workflow (tenant, trace ids, …) and given to its steps;
+    /// returned by GetWorkflow. Keys must not be empty.
+    public var metadata: [String: String] = [:]
+
     public init() {}
 
     public func lower(in arena: ProtobufArena) -> UnsafeMutablePointer<ProtobufCMessage> {
@@ -38,6 +42,14 @@ public struct Baton_Coordination_V1_StartWorkflowRequest: ProtobufMessage {
         c.pointee.correlation_id = arena.binaryData(self.correlationID)
         c.pointee.input_json = arena.binaryData(self.inputJson)
         c.pointee.version = self.version
+        c.pointee.n_metadata = self.metadata.count
+        c.pointee.metadata = arena.map(self.metadata.sorted(by: { $0.key < $1.key })) { (entry: (key: String, value: String)) -> UnsafeMutablePointer<Baton__Coordination__V1__StartWorkflowRequest__MetadataEntry>? in
+            let e = arena.allocate(Baton__Coordination__V1__StartWorkflowRequest__MetadataEntry.self)
+            baton__coordination__v1__start_workflow_request__metadata_entry__init(e)
+            e.pointee.key = arena.binaryData(entry.key)
+            e.pointee.value = arena.binaryData(entry.value)
+            return e
+        }
         return UnsafeMutableRawPointer(c).assumingMemoryBound(to: ProtobufCMessage.self)
     }
 
@@ -49,6 +61,10 @@ public struct Baton_Coordination_V1_StartWorkflowRequest: ProtobufMessage {
         self.correlationID = try ProtobufLift.string(c.pointee.correlation_id, field: "correlation_id")
         self.inputJson = try ProtobufLift.string(c.pointee.input_json, field: "input_json")
         self.version = c.pointee.version
+        for entry in ProtobufLift.buffer(c.pointee.metadata, count: c.pointee.n_metadata) {
+            guard let entry else { continue }
+            self.metadata[try ProtobufLift.string(entry.pointee.key, field: "metadata.key")] = try ProtobufLift.string(entry.pointee.value, field: "metadata.value")
+        }
     }
 }
 

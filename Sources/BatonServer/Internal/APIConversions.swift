@@ -115,6 +115,7 @@ enum APIConversions {
         workflow.updatedAtMs = milliseconds(snapshot.updatedAt)
         workflow.finishedAtMs = milliseconds(snapshot.finishedAt)
         workflow.pendingCompensations = snapshot.isFinished ? [] : snapshot.compensationStack.reversed()
+        workflow.metadata = snapshot.metadata ?? [:]
         return workflow
     }
 
@@ -129,7 +130,7 @@ enum APIConversions {
         message.eventType = event.name
         message.final = event.isFinal
         switch event.kind {
-        case .created(_, let version, let input, _, _):
+        case .created(_, let version, let input, _, _, _):
             message.detailJson = json(["version": .int(Int64(version)), "input": input])
         case .stepStarted(let step, let attempt), .compensationStepStarted(let step, let attempt),
             .compensationStepCompleted(let step, let attempt):

@@ -52,7 +52,7 @@ public final class BatonMetrics: Service, RPCCallObserver, Sendable {
     func record(_ event: WorkflowEvent) async {
         let type: String
         var createdAt: WorkflowInstant?
-        if case .created(let created, _, _, _, _) = event.kind {
+        if case .created(let created, _, _, _, _, _) = event.kind {
             type = created
             identities.withLock { $0[event.workflowID] = (created, event.timestamp) }
             counter("workflow_started_total", type).increment()

@@ -19,6 +19,8 @@ public struct StepContext: Sendable {
     public var childWorkflows: (any ChildWorkflows)?
     /// The workflow's correlation id, for the calls the step makes (e.g. `x-correlation-id`).
     public var correlationID: String?
+    /// The key/value pairs the workflow was started with.
+    public var metadata: [String: String]
     /// Time left, when the attempt started, until the earlier of the step's timeout and the
     /// workflow's deadline (nil: neither is set; never negative). Pass it on as the deadline of
     /// the calls the step makes, e.g. as `grpc-timeout`.
@@ -40,6 +42,7 @@ public struct StepContext: Sendable {
         outputs: [String: WorkflowValue],
         childWorkflows: (any ChildWorkflows)? = nil,
         correlationID: String? = nil,
+        metadata: [String: String] = [:],
         timeRemaining: Duration? = nil
     ) {
         self.workflowID = workflowID
@@ -52,6 +55,7 @@ public struct StepContext: Sendable {
         self.outputs = outputs
         self.childWorkflows = childWorkflows
         self.correlationID = correlationID
+        self.metadata = metadata
         self.timeRemaining = timeRemaining
     }
 

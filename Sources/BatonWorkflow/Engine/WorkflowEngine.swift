@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// Run it as a `Service` (in a `ServiceGroup`): ``run()`` first recovers unfinished instances from
 /// the store (an in-flight step is run again with the same idempotency key), then drives every
-/// instance started with ``start(type:id:input:correlationID:version:)``. On graceful shutdown it
+/// instance started with ``start(type:id:input:correlationID:metadata:version:)``. On graceful shutdown it
 /// stops taking new work, lets in-flight attempts finish and persists their results, and returns.
 public final class WorkflowEngine: Service {
     public struct Configuration: Sendable, Hashable {
@@ -262,18 +262,20 @@ public final class WorkflowEngine: Service {
         id: String,
         input: WorkflowValue = .null,
         correlationID: String? = nil,
+        metadata: [String: String] = [:],
         version: Int? = nil
     ) async throws -> WorkflowSnapshot {
-        try await startReportingCreation(type: type, id: id, input: input, correlationID: correlationID, version: version).snapshot
+        try await startReportingCreation(type: type, id: id, input: input, correlationID: correlationID, metadata: metadata, version: version).snapshot
     }
 
-    /// ``start(type:id:input:correlationID:version:)``, also telling whether this call created the
+    /// ``start(type:id:input:correlationID:metadata:version:)``, also telling whether this call created the
     /// instance (`false`: the id existed and its stored state is returned).
     public func startReportingCreation(
         type: String,
         id: String,
         input: WorkflowValue = .null,
         correlationID: String? = nil,
+        metadata: [String: String] = [:],
         version: Int? = nil
     ) async throws -> (snapshot: WorkflowSnapshot, created: Bool) {
         guard !state.withLock({ $0.shuttingDown }) else {
@@ -282,7 +284,9 @@ public final class WorkflowEngine: Service {
         guard !id.isEmpty else { throw WorkflowError(code: .invalidArgument, message: "a workflow id must not be empty") }
         let definition = try definition(type: type, version: version)
         let now = clock.now()
-        let (machine, event) = WorkflowStateMachine.create(definition: definition, id: id, input: input, correlationID: correlationID, now: now)
+        let (machine, event) = WorkflowStateMachine.create(
+            definition: definition, id: id, input: input, correlationID: correlationID, metadata: metadata, now: now
+        )
         switch try await store.create(machine.snapshot, events: [event], owner: configuration.owner, leaseUntil: leaseUntil(now)) {
         case .existing(let existing):
             guard existing.type == type else {

@@ -219,6 +219,7 @@ struct WorkflowDriver {
                     outputs: snapshot.outputs,
                     childWorkflows: engine,
                     correlationID: snapshot.correlationID,
+                    metadata: snapshot.metadata ?? [:],
                     timeRemaining: deadline.map { max(.zero, clock.now().duration(to: $0)) }
                 )
                 pending += 1

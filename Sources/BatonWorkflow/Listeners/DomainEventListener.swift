@@ -2,7 +2,7 @@
 ///
 /// A listener may see an event more than once (after a restart the router's de-duplication
 /// memory is empty), so its reaction must be idempotent — typically by starting the workflow
-/// under an id derived from the event's business key, which ``WorkflowEngine/start(type:id:input:correlationID:version:)``
+/// under an id derived from the event's business key, which ``WorkflowEngine/start(type:id:input:correlationID:metadata:version:)``
 /// treats as the same instance.
 public protocol DomainEventListener: Sendable {
     /// A stable name, reported by the router for each delivery.

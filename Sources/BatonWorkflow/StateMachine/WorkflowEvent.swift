@@ -2,7 +2,8 @@
 /// the events through ``WorkflowStateMachine`` rebuilds the instance.
 public struct WorkflowEvent: Sendable, Hashable, Codable {
     public enum Kind: Sendable, Hashable, Codable {
-        case created(type: String, version: Int, input: WorkflowValue, correlationID: String?, deadline: WorkflowInstant?)
+        /// `metadata`: the caller's key/value pairs given at start (nil when none were given).
+        case created(type: String, version: Int, input: WorkflowValue, correlationID: String?, deadline: WorkflowInstant?, metadata: [String: String]? = nil)
         case started
         case stepStarted(step: String, attempt: Int)
         case stepCompleted(step: String, attempt: Int, output: WorkflowValue)

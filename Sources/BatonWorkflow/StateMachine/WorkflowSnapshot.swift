@@ -40,6 +40,9 @@ public struct WorkflowSnapshot: Sendable, Hashable, Codable {
     public var type: String
     public var definitionVersion: Int
     public var correlationID: String?
+    /// Key/value pairs the caller attached at start (tenant, trace ids, …), nil when none; kept
+    /// with the workflow and given to its steps.
+    public var metadata: [String: String]?
     public var status: WorkflowStatus
     public var input: WorkflowValue
     public var outputs: [String: WorkflowValue]

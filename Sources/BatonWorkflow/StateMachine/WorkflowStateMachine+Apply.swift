@@ -38,13 +38,14 @@ extension WorkflowStateMachine {
         if s.isFinished { throw reject() }
 
         switch event.kind {
-        case .created(let type, let version, let input, let correlationID, let deadline):
+        case .created(let type, let version, let input, let correlationID, let deadline, let metadata):
             guard s.version == 0 else { throw reject() }
             guard type == definition.type, version == definition.version else {
                 throw WorkflowError(code: .invalidArgument, message: "created event for \(type) v\(version) on definition \(definition.type) v\(definition.version)")
             }
             s.input = input
             s.correlationID = correlationID
+            s.metadata = metadata
             s.deadline = deadline
             s.createdAt = now
             s.status = .created

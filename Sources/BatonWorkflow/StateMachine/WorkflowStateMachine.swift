@@ -49,6 +49,7 @@ public struct WorkflowStateMachine: Sendable {
         id: String,
         input: WorkflowValue,
         correlationID: String?,
+        metadata: [String: String] = [:],
         now: WorkflowInstant
     ) -> (machine: WorkflowStateMachine, event: WorkflowEvent) {
         let deadline = definition.configuration.timeout.map { now.advanced(by: $0) }
@@ -61,7 +62,8 @@ public struct WorkflowStateMachine: Sendable {
                 version: definition.version,
                 input: input,
                 correlationID: correlationID,
-                deadline: deadline
+                deadline: deadline,
+                metadata: metadata.isEmpty ? nil : metadata
             )
         )
         var machine = WorkflowStateMachine(definition: definition, snapshot: Self.emptySnapshot(id: id, definition: definition, at: now))

@@ -163,6 +163,17 @@ struct JSONBytes {
         endObject()
     }
 
+    mutating func field(_ name: StaticString, _ pairs: [String: String]?) {
+        guard let pairs else { return }
+        key(name)
+        beginObject()
+        for (name, value) in pairs {
+            key(name)
+            string(value)
+        }
+        endObject()
+    }
+
     mutating func field(_ name: StaticString, _ values: [String]) {
         key(name)
         beginArray()
@@ -205,6 +216,7 @@ struct JSONBytes {
         field("type", snapshot.type)
         field("definitionVersion", snapshot.definitionVersion)
         field("correlationID", snapshot.correlationID)
+        field("metadata", snapshot.metadata)
         field("status", snapshot.status.rawValue)
         try field("input", snapshot.input)
         key("outputs")
@@ -279,7 +291,7 @@ struct JSONBytes {
         key("kind")
         beginObject()
         switch event.kind {
-        case .created(let type, let version, let input, let correlationID, let deadline):
+        case .created(let type, let version, let input, let correlationID, let deadline, let metadata):
             key("created")
             beginObject()
             field("type", type)
@@ -287,6 +299,7 @@ struct JSONBytes {
             try field("input", input)
             field("correlationID", correlationID)
             field("deadline", deadline)
+            field("metadata", metadata)
             endObject()
         case .started: emptyCase("started")
         case .stepStarted(let step, let attempt): stepAttempt("stepStarted", step, attempt)

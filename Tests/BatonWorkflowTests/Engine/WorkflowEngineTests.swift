@@ -142,7 +142,7 @@ struct WorkflowEngineTests {
         #expect(ledger.names == ["reserve", "hang", "undo:reserve"])
     }
 
-    @Test("a running step sees its context as StepContext.current: time left until the earlier deadline, correlation id")
+    @Test("a running step sees its context as StepContext.current: time left until the earlier deadline, correlation id, metadata")
     func currentStepContext() async throws {
         struct Seen: Sendable, Equatable {
             var step: String
@@ -155,6 +155,7 @@ struct WorkflowEngineTests {
             // Read through the task-local, as an adapter deep inside a contract call would.
             let current = try #require(StepContext.current)
             #expect(current.idempotencyKey == context.idempotencyKey)
+            #expect(current.metadata == ["tenant": "acme"])
             seen.withLock {
                 $0.append(Seen(step: current.stepName, isCompensation: current.isCompensation, timeRemaining: current.timeRemaining, correlationID: current.correlationID))
             }
@@ -169,10 +170,11 @@ struct WorkflowEngineTests {
         }
         let engine = try makeEngine([definition])
         let final = try await withRunningEngine(engine) { engine in
-            try await engine.start(type: "deadlines", id: "w", correlationID: "corr-1")
+            try await engine.start(type: "deadlines", id: "w", correlationID: "corr-1", metadata: ["tenant": "acme"])
             return try await engine.waitForCompletion(id: "w")
         }
         #expect(final.status == .compensated)
+        #expect(final.metadata == ["tenant": "acme"])
         #expect(StepContext.current == nil)
         #expect(seen.withLock { $0 } == [
             Seen(step: "long", isCompensation: false, timeRemaining: .seconds(10), correlationID: "corr-1"),

@@ -42,6 +42,7 @@ struct WorkflowJSONTests {
         )
         var snapshot = machine.snapshot
         snapshot.status = .compensating
+        snapshot.metadata = ["tenant": "acme", awkward: awkward, "": ""]
         snapshot.outputs = ["a": value, awkward: .string(awkward)]
         snapshot.steps = [record, WorkflowSnapshot.StepRecord(name: "plain")]
         snapshot.cursor = 7
@@ -63,7 +64,7 @@ struct WorkflowJSONTests {
 
     /// One event of every kind, optionals both set and unset.
     static let events: [WorkflowEvent.Kind] = [
-        .created(type: "order", version: 3, input: value, correlationID: "c", deadline: t),
+        .created(type: "order", version: 3, input: value, correlationID: "c", deadline: t, metadata: ["tenant": "acme", "q": awkward]),
         .created(type: "order", version: 1, input: nil, correlationID: nil, deadline: nil),
         .started,
         .stepStarted(step: awkward, attempt: 1),

@@ -97,6 +97,12 @@ void   baton__coordination__v1__step__free_unpacked
   assert(message->base.descriptor == &baton__coordination__v1__step__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   baton__coordination__v1__workflow__metadata_entry__init
+                     (Baton__Coordination__V1__Workflow__MetadataEntry         *message)
+{
+  static const Baton__Coordination__V1__Workflow__MetadataEntry init_value = BATON__COORDINATION__V1__WORKFLOW__METADATA_ENTRY__INIT;
+  *message = init_value;
+}
 void   baton__coordination__v1__workflow__init
                      (Baton__Coordination__V1__Workflow         *message)
 {
@@ -380,7 +386,58 @@ const ProtobufCMessageDescriptor baton__coordination__v1__step__descriptor =
   (ProtobufCMessageInit) baton__coordination__v1__step__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor baton__coordination__v1__workflow__field_descriptors[16] =
+static const ProtobufCFieldDescriptor baton__coordination__v1__workflow__metadata_entry__field_descriptors[2] =
+{
+  {
+    "key",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Baton__Coordination__V1__Workflow__MetadataEntry, key),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "value",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Baton__Coordination__V1__Workflow__MetadataEntry, value),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned baton__coordination__v1__workflow__metadata_entry__field_indices_by_name[] = {
+  0,   /* field[0] = key */
+  1,   /* field[1] = value */
+};
+static const ProtobufCIntRange baton__coordination__v1__workflow__metadata_entry__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor baton__coordination__v1__workflow__metadata_entry__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "baton.coordination.v1.Workflow.MetadataEntry",
+  "MetadataEntry",
+  "Baton__Coordination__V1__Workflow__MetadataEntry",
+  "baton.coordination.v1",
+  sizeof(Baton__Coordination__V1__Workflow__MetadataEntry),
+  2,
+  baton__coordination__v1__workflow__metadata_entry__field_descriptors,
+  baton__coordination__v1__workflow__metadata_entry__field_indices_by_name,
+  1,  baton__coordination__v1__workflow__metadata_entry__number_ranges,
+  (ProtobufCMessageInit) baton__coordination__v1__workflow__metadata_entry__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor baton__coordination__v1__workflow__field_descriptors[17] =
 {
   {
     "workflow_id",
@@ -574,6 +631,18 @@ static const ProtobufCFieldDescriptor baton__coordination__v1__workflow__field_d
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "metadata",
+    17,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Baton__Coordination__V1__Workflow, n_metadata),
+    offsetof(Baton__Coordination__V1__Workflow, metadata),
+    &baton__coordination__v1__workflow__metadata_entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned baton__coordination__v1__workflow__field_indices_by_name[] = {
   11,   /* field[11] = cancel_reason */
@@ -584,6 +653,7 @@ static const unsigned baton__coordination__v1__workflow__field_indices_by_name[]
   10,   /* field[10] = failed_step */
   14,   /* field[14] = finished_at_ms */
   7,   /* field[7] = input_json */
+  16,   /* field[16] = metadata */
   8,   /* field[8] = output_json */
   15,   /* field[15] = pending_compensations */
   4,   /* field[4] = status */
@@ -596,7 +666,7 @@ static const unsigned baton__coordination__v1__workflow__field_indices_by_name[]
 static const ProtobufCIntRange baton__coordination__v1__workflow__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 16 }
+  { 0, 17 }
 };
 const ProtobufCMessageDescriptor baton__coordination__v1__workflow__descriptor =
 {
@@ -606,7 +676,7 @@ const ProtobufCMessageDescriptor baton__coordination__v1__workflow__descriptor =
   "Baton__Coordination__V1__Workflow",
   "baton.coordination.v1",
   sizeof(Baton__Coordination__V1__Workflow),
-  16,
+  17,
   baton__coordination__v1__workflow__field_descriptors,
   baton__coordination__v1__workflow__field_indices_by_name,
   1,  baton__coordination__v1__workflow__number_ranges,

@@ -7,6 +7,12 @@
 #endif
 
 #include "baton/coordination/v1/workflow_service.pb-c.h"
+void   baton__coordination__v1__start_workflow_request__metadata_entry__init
+                     (Baton__Coordination__V1__StartWorkflowRequest__MetadataEntry         *message)
+{
+  static const Baton__Coordination__V1__StartWorkflowRequest__MetadataEntry init_value = BATON__COORDINATION__V1__START_WORKFLOW_REQUEST__METADATA_ENTRY__INIT;
+  *message = init_value;
+}
 void   baton__coordination__v1__start_workflow_request__init
                      (Baton__Coordination__V1__StartWorkflowRequest         *message)
 {
@@ -868,7 +874,58 @@ void   baton__coordination__v1__list_workflow_types_response__free_unpacked
   assert(message->base.descriptor == &baton__coordination__v1__list_workflow_types_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor baton__coordination__v1__start_workflow_request__field_descriptors[5] =
+static const ProtobufCFieldDescriptor baton__coordination__v1__start_workflow_request__metadata_entry__field_descriptors[2] =
+{
+  {
+    "key",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Baton__Coordination__V1__StartWorkflowRequest__MetadataEntry, key),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "value",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Baton__Coordination__V1__StartWorkflowRequest__MetadataEntry, value),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned baton__coordination__v1__start_workflow_request__metadata_entry__field_indices_by_name[] = {
+  0,   /* field[0] = key */
+  1,   /* field[1] = value */
+};
+static const ProtobufCIntRange baton__coordination__v1__start_workflow_request__metadata_entry__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor baton__coordination__v1__start_workflow_request__metadata_entry__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "baton.coordination.v1.StartWorkflowRequest.MetadataEntry",
+  "MetadataEntry",
+  "Baton__Coordination__V1__StartWorkflowRequest__MetadataEntry",
+  "baton.coordination.v1",
+  sizeof(Baton__Coordination__V1__StartWorkflowRequest__MetadataEntry),
+  2,
+  baton__coordination__v1__start_workflow_request__metadata_entry__field_descriptors,
+  baton__coordination__v1__start_workflow_request__metadata_entry__field_indices_by_name,
+  1,  baton__coordination__v1__start_workflow_request__metadata_entry__number_ranges,
+  (ProtobufCMessageInit) baton__coordination__v1__start_workflow_request__metadata_entry__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor baton__coordination__v1__start_workflow_request__field_descriptors[6] =
 {
   {
     "workflow_type",
@@ -930,10 +987,23 @@ static const ProtobufCFieldDescriptor baton__coordination__v1__start_workflow_re
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "metadata",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Baton__Coordination__V1__StartWorkflowRequest, n_metadata),
+    offsetof(Baton__Coordination__V1__StartWorkflowRequest, metadata),
+    &baton__coordination__v1__start_workflow_request__metadata_entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned baton__coordination__v1__start_workflow_request__field_indices_by_name[] = {
   2,   /* field[2] = correlation_id */
   3,   /* field[3] = input_json */
+  5,   /* field[5] = metadata */
   4,   /* field[4] = version */
   1,   /* field[1] = workflow_id */
   0,   /* field[0] = workflow_type */
@@ -941,7 +1011,7 @@ static const unsigned baton__coordination__v1__start_workflow_request__field_ind
 static const ProtobufCIntRange baton__coordination__v1__start_workflow_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor baton__coordination__v1__start_workflow_request__descriptor =
 {
@@ -951,7 +1021,7 @@ const ProtobufCMessageDescriptor baton__coordination__v1__start_workflow_request
   "Baton__Coordination__V1__StartWorkflowRequest",
   "baton.coordination.v1",
   sizeof(Baton__Coordination__V1__StartWorkflowRequest),
-  5,
+  6,
   baton__coordination__v1__start_workflow_request__field_descriptors,
   baton__coordination__v1__start_workflow_request__field_indices_by_name,
   1,  baton__coordination__v1__start_workflow_request__number_ranges,

@@ -18,6 +18,7 @@ PROTOBUF_C__BEGIN_DECLS
 typedef struct Baton__Coordination__V1__StepError Baton__Coordination__V1__StepError;
 typedef struct Baton__Coordination__V1__Step Baton__Coordination__V1__Step;
 typedef struct Baton__Coordination__V1__Workflow Baton__Coordination__V1__Workflow;
+typedef struct Baton__Coordination__V1__Workflow__MetadataEntry Baton__Coordination__V1__Workflow__MetadataEntry;
 typedef struct Baton__Coordination__V1__WorkflowEvent Baton__Coordination__V1__WorkflowEvent;
 
 
@@ -95,6 +96,17 @@ struct  Baton__Coordination__V1__Step
     , {0,NULL}, {0,NULL}, BATON__COORDINATION__V1__STEP_STATUS__STEP_STATUS_UNSPECIFIED, 0, 0, 0, 0, NULL, {0,NULL} }
 
 
+struct  Baton__Coordination__V1__Workflow__MetadataEntry
+{
+  ProtobufCMessage base;
+  ProtobufCBinaryData key;
+  ProtobufCBinaryData value;
+};
+#define BATON__COORDINATION__V1__WORKFLOW__METADATA_ENTRY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&baton__coordination__v1__workflow__metadata_entry__descriptor) \
+    , {0,NULL}, {0,NULL} }
+
+
 struct  Baton__Coordination__V1__Workflow
 {
   ProtobufCMessage base;
@@ -122,10 +134,15 @@ struct  Baton__Coordination__V1__Workflow
    */
   size_t n_pending_compensations;
   ProtobufCBinaryData *pending_compensations;
+  /*
+   * The key/value pairs the workflow was started with.
+   */
+  size_t n_metadata;
+  Baton__Coordination__V1__Workflow__MetadataEntry **metadata;
 };
 #define BATON__COORDINATION__V1__WORKFLOW__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&baton__coordination__v1__workflow__descriptor) \
-    , {0,NULL}, {0,NULL}, 0, {0,NULL}, BATON__COORDINATION__V1__WORKFLOW_STATUS__WORKFLOW_STATUS_UNSPECIFIED, {0,NULL}, 0,NULL, {0,NULL}, {0,NULL}, NULL, {0,NULL}, {0,NULL}, 0, 0, 0, 0,NULL }
+    , {0,NULL}, {0,NULL}, 0, {0,NULL}, BATON__COORDINATION__V1__WORKFLOW_STATUS__WORKFLOW_STATUS_UNSPECIFIED, {0,NULL}, 0,NULL, {0,NULL}, {0,NULL}, NULL, {0,NULL}, {0,NULL}, 0, 0, 0, 0,NULL, 0,NULL }
 
 
 /*
@@ -202,6 +219,9 @@ Baton__Coordination__V1__Step *
 void   baton__coordination__v1__step__free_unpacked
                      (Baton__Coordination__V1__Step *message,
                       ProtobufCAllocator *allocator);
+/* Baton__Coordination__V1__Workflow__MetadataEntry methods */
+void   baton__coordination__v1__workflow__metadata_entry__init
+                     (Baton__Coordination__V1__Workflow__MetadataEntry         *message);
 /* Baton__Coordination__V1__Workflow methods */
 void   baton__coordination__v1__workflow__init
                      (Baton__Coordination__V1__Workflow         *message);
@@ -248,6 +268,9 @@ typedef void (*Baton__Coordination__V1__StepError_Closure)
 typedef void (*Baton__Coordination__V1__Step_Closure)
                  (const Baton__Coordination__V1__Step *message,
                   void *closure_data);
+typedef void (*Baton__Coordination__V1__Workflow__MetadataEntry_Closure)
+                 (const Baton__Coordination__V1__Workflow__MetadataEntry *message,
+                  void *closure_data);
 typedef void (*Baton__Coordination__V1__Workflow_Closure)
                  (const Baton__Coordination__V1__Workflow *message,
                   void *closure_data);
@@ -265,6 +288,7 @@ extern const ProtobufCEnumDescriptor    baton__coordination__v1__step_status__de
 extern const ProtobufCMessageDescriptor baton__coordination__v1__step_error__descriptor;
 extern const ProtobufCMessageDescriptor baton__coordination__v1__step__descriptor;
 extern const ProtobufCMessageDescriptor baton__coordination__v1__workflow__descriptor;
+extern const ProtobufCMessageDescriptor baton__coordination__v1__workflow__metadata_entry__descriptor;
 extern const ProtobufCMessageDescriptor baton__coordination__v1__workflow_event__descriptor;
 
 PROTOBUF_C__END_DECLS

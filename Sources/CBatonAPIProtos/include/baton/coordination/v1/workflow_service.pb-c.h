@@ -17,6 +17,7 @@ PROTOBUF_C__BEGIN_DECLS
 #include "baton/coordination/v1/workflow.pb-c.h"
 
 typedef struct Baton__Coordination__V1__StartWorkflowRequest Baton__Coordination__V1__StartWorkflowRequest;
+typedef struct Baton__Coordination__V1__StartWorkflowRequest__MetadataEntry Baton__Coordination__V1__StartWorkflowRequest__MetadataEntry;
 typedef struct Baton__Coordination__V1__StartWorkflowResponse Baton__Coordination__V1__StartWorkflowResponse;
 typedef struct Baton__Coordination__V1__GetWorkflowRequest Baton__Coordination__V1__GetWorkflowRequest;
 typedef struct Baton__Coordination__V1__ListWorkflowsRequest Baton__Coordination__V1__ListWorkflowsRequest;
@@ -43,6 +44,17 @@ typedef struct Baton__Coordination__V1__ListWorkflowTypesResponse Baton__Coordin
 
 /* --- messages --- */
 
+struct  Baton__Coordination__V1__StartWorkflowRequest__MetadataEntry
+{
+  ProtobufCMessage base;
+  ProtobufCBinaryData key;
+  ProtobufCBinaryData value;
+};
+#define BATON__COORDINATION__V1__START_WORKFLOW_REQUEST__METADATA_ENTRY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&baton__coordination__v1__start_workflow_request__metadata_entry__descriptor) \
+    , {0,NULL}, {0,NULL} }
+
+
 struct  Baton__Coordination__V1__StartWorkflowRequest
 {
   ProtobufCMessage base;
@@ -60,10 +72,16 @@ struct  Baton__Coordination__V1__StartWorkflowRequest
    * 0 starts the latest registered version.
    */
   int32_t version;
+  /*
+   * Key/value pairs kept with the workflow (tenant, trace ids, …) and given to its steps;
+   * returned by GetWorkflow. Keys must not be empty.
+   */
+  size_t n_metadata;
+  Baton__Coordination__V1__StartWorkflowRequest__MetadataEntry **metadata;
 };
 #define BATON__COORDINATION__V1__START_WORKFLOW_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&baton__coordination__v1__start_workflow_request__descriptor) \
-    , {0,NULL}, {0,NULL}, {0,NULL}, {0,NULL}, 0 }
+    , {0,NULL}, {0,NULL}, {0,NULL}, {0,NULL}, 0, 0,NULL }
 
 
 struct  Baton__Coordination__V1__StartWorkflowResponse
@@ -326,6 +344,9 @@ struct  Baton__Coordination__V1__ListWorkflowTypesResponse
     , 0,NULL }
 
 
+/* Baton__Coordination__V1__StartWorkflowRequest__MetadataEntry methods */
+void   baton__coordination__v1__start_workflow_request__metadata_entry__init
+                     (Baton__Coordination__V1__StartWorkflowRequest__MetadataEntry         *message);
 /* Baton__Coordination__V1__StartWorkflowRequest methods */
 void   baton__coordination__v1__start_workflow_request__init
                      (Baton__Coordination__V1__StartWorkflowRequest         *message);
@@ -692,6 +713,9 @@ void   baton__coordination__v1__list_workflow_types_response__free_unpacked
                       ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
+typedef void (*Baton__Coordination__V1__StartWorkflowRequest__MetadataEntry_Closure)
+                 (const Baton__Coordination__V1__StartWorkflowRequest__MetadataEntry *message,
+                  void *closure_data);
 typedef void (*Baton__Coordination__V1__StartWorkflowRequest_Closure)
                  (const Baton__Coordination__V1__StartWorkflowRequest *message,
                   void *closure_data);
@@ -870,6 +894,7 @@ void baton__coordination__v1__workflow_service__list_workflow_types(ProtobufCSer
 /* --- descriptors --- */
 
 extern const ProtobufCMessageDescriptor baton__coordination__v1__start_workflow_request__descriptor;
+extern const ProtobufCMessageDescriptor baton__coordination__v1__start_workflow_request__metadata_entry__descriptor;
 extern const ProtobufCMessageDescriptor baton__coordination__v1__start_workflow_response__descriptor;
 extern const ProtobufCMessageDescriptor baton__coordination__v1__get_workflow_request__descriptor;
 extern const ProtobufCMessageDescriptor baton__coordination__v1__list_workflows_request__descriptor;
