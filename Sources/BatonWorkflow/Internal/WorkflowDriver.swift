@@ -60,6 +60,13 @@ struct WorkflowDriver {
                     if await waitOrPark(until: until) { return .parked }
                 }
             }
+        } catch let error as WorkflowError where error.code == .conflict {
+            // Fenced: another replica claimed the instance (this one's lease expired). Its
+            // state here is stale; nothing of it was stored.
+            engine.logger.warning(
+                "another owner drives this workflow now; this engine stops driving it",
+                metadata: ["workflow.id": "\(id)", "error": "\(error)"]
+            )
         } catch {
             engine.logger.error(
                 "workflow driver stopped; the instance stays parked until it is recovered",
