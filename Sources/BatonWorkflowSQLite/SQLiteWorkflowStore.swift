@@ -92,42 +92,28 @@ public final class SQLiteWorkflowStore: WorkflowStore {
     public func create(_ snapshot: WorkflowSnapshot, events: [WorkflowEvent], owner: String, leaseUntil: WorkflowInstant) async throws
         -> WorkflowStoreCreateResult
     {
-        let (snapshotJSON, encodedEvents) = try Self.encode(snapshot, events)
-        let write = GroupCommitter.Write.create(snapshot, snapshotJSON: snapshotJSON, events: encodedEvents, owner: owner, leaseUntil: leaseUntil)
-        switch try await committer.submit(write) {
+        switch try await committer.submit(.create(snapshot, events: events, owner: owner, leaseUntil: leaseUntil)) {
         case .existing(let existing): return .existing(existing)
         case .created, .committed: return .created
         }
     }
 
     public func commit(_ commit: WorkflowCommit) async throws {
-        let (snapshotJSON, encodedEvents) = try Self.encode(commit.snapshot, commit.events)
-        _ = try await committer.submit(.commit(commit, snapshotJSON: snapshotJSON, events: encodedEvents))
-    }
-
-    /// Encodes a write's JSON before it is queued (see `GroupCommitter.Write`).
-    private static func encode(_ snapshot: WorkflowSnapshot, _ events: [WorkflowEvent]) throws -> (Data, [GroupCommitter.EncodedEvent]) {
-        let encoder = JSONEncoder()
-        do {
-            return (try encoder.encode(snapshot), try events.map { GroupCommitter.EncodedEvent(event: $0, body: try encoder.encode($0)) })
-        } catch {
-            throw WorkflowError(code: .storageFailure, message: "workflow '\(snapshot.id)' cannot be encoded for the store", cause: error)
-        }
+        _ = try await committer.submit(.commit(commit))
     }
 
     public func snapshot(id: String) async throws -> WorkflowSnapshot? {
         let data = try await pool.read { db in
             try Data.fetchOne(db, sql: "SELECT snapshot FROM workflows WHERE id = ?", arguments: [id])
         }
-        return try data.map(Self.decodeSnapshot)
+        return try data.map(EncodedWorkflowWrite.decodeSnapshot)
     }
 
     public func history(id: String) async throws -> [WorkflowEvent] {
         let rows = try await pool.read { db in
             try Data.fetchAll(db, sql: "SELECT body FROM workflow_events WHERE workflow_id = ? ORDER BY sequence", arguments: [id])
         }
-        let decoder = JSONDecoder()
-        return try rows.map { try decoder.decode(WorkflowEvent.self, from: $0) }
+        return try rows.map(EncodedWorkflowWrite.decodeEvent)
     }
 
     public func list(_ query: WorkflowQuery) async throws -> [WorkflowSnapshot] {
@@ -136,7 +122,7 @@ public final class SQLiteWorkflowStore: WorkflowStore {
         let sql = "SELECT snapshot FROM workflows \(whereClause) ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
         let finalArguments = arguments
         let rows = try await pool.read { db in try Data.fetchAll(db, sql: sql, arguments: finalArguments) }
-        return try rows.map(Self.decodeSnapshot)
+        return try rows.map(EncodedWorkflowWrite.decodeSnapshot)
     }
 
     public func count(_ query: WorkflowQuery) async throws -> Int {
@@ -199,7 +185,7 @@ public final class SQLiteWorkflowStore: WorkflowStore {
             }
             return snapshots
         }
-        return try rows.map(Self.decodeSnapshot)
+        return try rows.map(EncodedWorkflowWrite.decodeSnapshot)
     }
 
     public func renewLeases(owner: String, ids: [String], until: WorkflowInstant) async throws {
@@ -243,12 +229,12 @@ public final class SQLiteWorkflowStore: WorkflowStore {
 
     // MARK: Writes (inside a group-commit transaction)
 
-    private static func apply(_ db: Database, _ write: GroupCommitter.Write) throws -> GroupCommitter.WriteResult {
+    private static func apply(_ db: Database, _ write: EncodedWorkflowWrite) throws -> EncodedWorkflowWrite.Result {
         switch write {
         case .create(let snapshot, let snapshotJSON, let events, let owner, let leaseUntil):
             let existingStatement = try db.cachedStatement(sql: "SELECT snapshot FROM workflows WHERE id = ?")
             if let existing = try Data.fetchOne(existingStatement, arguments: [snapshot.id]) {
-                return .existing(try decodeSnapshot(existing))
+                return .existing(try EncodedWorkflowWrite.decodeSnapshot(existing))
             }
             try db.cachedStatement(
                 sql: """
@@ -268,20 +254,8 @@ public final class SQLiteWorkflowStore: WorkflowStore {
 
         case .commit(let commit, let snapshotJSON, let events):
             let fenceStatement = try db.cachedStatement(sql: "SELECT version, owner FROM workflows WHERE id = ?")
-            guard let row = try Row.fetchOne(fenceStatement, arguments: [commit.workflowID]) else {
-                throw WorkflowError(code: .notFound, message: "workflow '\(commit.workflowID)' not found")
-            }
-            let version: Int64 = row["version"]
-            let owner: String? = row["owner"]
-            guard version == commit.expectedVersion else {
-                throw WorkflowError(
-                    code: .conflict,
-                    message: "workflow '\(commit.workflowID)' is at version \(version), writer expected \(commit.expectedVersion)"
-                )
-            }
-            if let owner, owner != commit.owner {
-                throw WorkflowError(code: .conflict, message: "workflow '\(commit.workflowID)' is leased by '\(owner)'")
-            }
+            let row = try Row.fetchOne(fenceStatement, arguments: [commit.workflowID])
+            try commit.checkFence(storedVersion: row?["version"], leaseOwner: row?["owner"])
             let snapshot = commit.snapshot
             try db.cachedStatement(
                 sql: """
@@ -301,7 +275,7 @@ public final class SQLiteWorkflowStore: WorkflowStore {
         }
     }
 
-    private static func insert(_ events: [GroupCommitter.EncodedEvent], _ db: Database) throws {
+    private static func insert(_ events: [EncodedWorkflowEvent], _ db: Database) throws {
         let statement = try db.cachedStatement(
             sql: "INSERT INTO workflow_events (workflow_id, sequence, timestamp, name, body) VALUES (?, ?, ?, ?, ?)"
         )
@@ -311,13 +285,6 @@ public final class SQLiteWorkflowStore: WorkflowStore {
         }
     }
 
-    private static func decodeSnapshot(_ data: Data) throws -> WorkflowSnapshot {
-        do {
-            return try JSONDecoder().decode(WorkflowSnapshot.self, from: data)
-        } catch {
-            throw WorkflowError(code: .incompatibleStore, message: "a stored workflow snapshot cannot be decoded", cause: error)
-        }
-    }
 }
 
 extension WorkflowStore where Self == SQLiteWorkflowStore {
