@@ -96,14 +96,11 @@ public final class PostgresWorkflowStore: WorkflowStore, Service {
     public func create(_ snapshot: WorkflowSnapshot, events: [WorkflowEvent], owner: String, leaseUntil: WorkflowInstant) async throws
         -> WorkflowStoreCreateResult
     {
-        switch try await committer.submit(.create(snapshot, events: events, owner: owner, leaseUntil: leaseUntil)) {
-        case .existing(let existing): return .existing(existing)
-        case .created, .committed: return .created
-        }
+        try await committer.create(snapshot, events: events, owner: owner, leaseUntil: leaseUntil)
     }
 
     public func commit(_ commit: WorkflowCommit) async throws {
-        _ = try await committer.submit(.commit(commit))
+        try await committer.commit(commit)
     }
 
     public func snapshot(id: String) async throws -> WorkflowSnapshot? {

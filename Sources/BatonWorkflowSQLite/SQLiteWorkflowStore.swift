@@ -45,7 +45,7 @@ public final class SQLiteWorkflowStore: WorkflowStore {
 
     public let path: String
     private let pool: DatabasePool
-    private let committer: GroupCommitter
+    private let committer: GroupCommitter.Queue
 
     /// Opens (creating and migrating as needed) the store at `path`.
     ///
@@ -66,7 +66,7 @@ public final class SQLiteWorkflowStore: WorkflowStore {
             throw WorkflowError(code: .storageFailure, message: "cannot open the workflow store at '\(path)'", cause: error)
         }
         self.path = path
-        self.committer = GroupCommitter(writer: pool, maxBatch: configuration.maxBatchSize, apply: Self.apply)
+        self.committer = GroupCommitter.queue(writer: pool, maxBatch: configuration.maxBatchSize, apply: Self.apply)
     }
 
     /// Transactions committed and writes they carried since opening.
@@ -92,14 +92,11 @@ public final class SQLiteWorkflowStore: WorkflowStore {
     public func create(_ snapshot: WorkflowSnapshot, events: [WorkflowEvent], owner: String, leaseUntil: WorkflowInstant) async throws
         -> WorkflowStoreCreateResult
     {
-        switch try await committer.submit(.create(snapshot, events: events, owner: owner, leaseUntil: leaseUntil)) {
-        case .existing(let existing): return .existing(existing)
-        case .created, .committed: return .created
-        }
+        try await committer.create(snapshot, events: events, owner: owner, leaseUntil: leaseUntil)
     }
 
     public func commit(_ commit: WorkflowCommit) async throws {
-        _ = try await committer.submit(.commit(commit))
+        try await committer.commit(commit)
     }
 
     public func snapshot(id: String) async throws -> WorkflowSnapshot? {

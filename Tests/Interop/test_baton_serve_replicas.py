@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from test_baton_serve import Baton
-from test_baton_serve_crash import place_until_accepted
+from test_baton_serve_crash import place_again, place_then_kill
 
 ORDERS = 100
 LEASE = ("--lease-seconds", "1")
@@ -55,24 +53,14 @@ def test_replica_killed_mid_flight_is_taken_over_and_nothing_is_lost(api, start_
     orders = [f"replica-{index:03d}" for index in range(ORDERS)]
 
     # Start every saga on replica 1; kill it while they run (after the first acknowledgements).
-    with ThreadPoolExecutor(max_workers=16) as pool:
-        futures = [pool.submit(one.place_order, order) for order in orders]
-        while sum(f.done() for f in futures) < ORDERS // 5:
-            time.sleep(0.002)
-        replica1.proc.kill()
-        replica1.proc.wait(timeout=10)
-    one.channel.close()
-    assert any(f.exception() is None for f in futures), "nothing was acknowledged before the kill"
+    place_then_kill(one, replica1, orders)
     owners = psql(url, f'SELECT DISTINCT owner FROM "{schema}".workflows WHERE NOT finished')
     assert owners == "replica-1", f"the kill came too late (no saga in flight) or replica 2 held some early: {owners!r}"
 
     # Replica 2 accepts every order again (start is idempotent), takes over what replica 1 left
     # once its leases lapse, and finishes everything.
     two = Baton(api, replica2)
-    deadline = time.monotonic() + 20
-    with ThreadPoolExecutor(max_workers=16) as pool:
-        ids = list(pool.map(lambda order: place_until_accepted(two, order, deadline), orders))
-    assert ids == [f"PlaceOrder-{order}" for order in orders]
+    ids = place_again(two, orders, timeout=20)
     for workflow_id in ids:
         workflow = two.wait(workflow_id, timeout=20)
         assert two.status_name(workflow.status) in ("COMPLETED", "COMPENSATED"), workflow

@@ -105,3 +105,20 @@ public final class GroupCommitQueue<Write: Sendable, Output: Sendable>: Sendable
         return try results[0].get()
     }
 }
+
+extension GroupCommitQueue where Write == EncodedWorkflowWrite, Output == EncodedWorkflowWrite.Result {
+    /// ``WorkflowStore/create(_:events:owner:leaseUntil:)`` through the queue.
+    public func create(_ snapshot: WorkflowSnapshot, events: [WorkflowEvent], owner: String, leaseUntil: WorkflowInstant) async throws
+        -> WorkflowStoreCreateResult
+    {
+        switch try await submit(.create(snapshot, events: events, owner: owner, leaseUntil: leaseUntil)) {
+        case .existing(let existing): return .existing(existing)
+        case .created, .committed: return .created
+        }
+    }
+
+    /// ``WorkflowStore/commit(_:)`` through the queue.
+    public func commit(_ commit: WorkflowCommit) async throws {
+        _ = try await submit(.commit(commit))
+    }
+}

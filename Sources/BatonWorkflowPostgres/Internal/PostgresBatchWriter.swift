@@ -111,13 +111,7 @@ struct PostgresBatchWriter: Sendable {
                 ON CONFLICT (id) DO NOTHING
                 RETURNING id
             ),
-            appended AS (
-                INSERT INTO \(unescaped: schema.events) (workflow_id, sequence, recorded_at, name, body)
-                SELECT e.workflow_id, e.sequence, e.recorded_at, e.name, e.body
-                FROM unnest(\(events.ids)::text[], \(events.sequences)::int8[], \(events.times)::int8[], \(events.names)::text[], \(events.bodies)::bytea[])
-                    AS e(workflow_id, sequence, recorded_at, name, body)
-                WHERE e.workflow_id IN (SELECT id FROM inserted)
-            )
+            \(appending: events, to: schema.events, forIDsIn: "inserted")
             SELECT i.id, n.id IS NOT NULL, w.snapshot
             FROM input i LEFT JOIN inserted n ON n.id = i.id LEFT JOIN \(unescaped: schema.workflows) w ON w.id = i.id
             """
@@ -183,13 +177,7 @@ struct PostgresBatchWriter: Sendable {
                 WHERE w.id = i.id AND w.version = i.expected_version AND (w.owner IS NULL OR w.owner = i.writer)
                 RETURNING w.id
             ),
-            appended AS (
-                INSERT INTO \(unescaped: schema.events) (workflow_id, sequence, recorded_at, name, body)
-                SELECT e.workflow_id, e.sequence, e.recorded_at, e.name, e.body
-                FROM unnest(\(events.ids)::text[], \(events.sequences)::int8[], \(events.times)::int8[], \(events.names)::text[], \(events.bodies)::bytea[])
-                    AS e(workflow_id, sequence, recorded_at, name, body)
-                WHERE e.workflow_id IN (SELECT id FROM updated)
-            )
+            \(appending: events, to: schema.events, forIDsIn: "updated")
             SELECT i.id, u.id IS NOT NULL, w.version, w.owner
             FROM input i LEFT JOIN updated u ON u.id = i.id LEFT JOIN \(unescaped: schema.workflows) w ON w.id = i.id
             """
@@ -212,7 +200,7 @@ struct PostgresBatchWriter: Sendable {
     }
 
     /// A batch's events, column by column.
-    private struct EventColumns {
+    fileprivate struct EventColumns {
         var ids: [String] = []
         var sequences: [Int64] = []
         var times: [Int64] = []
@@ -228,5 +216,25 @@ struct PostgresBatchWriter: Sendable {
                 bodies.append(ByteBuffer(bytes: encoded.body))
             }
         }
+    }
+}
+
+extension PostgresQuery.StringInterpolation {
+    /// `appended AS (…)`: a CTE that appends `events` to `table`, those of the instances whose ids
+    /// the CTE `source` returns.
+    fileprivate mutating func appendInterpolation(appending events: PostgresBatchWriter.EventColumns, to table: String, forIDsIn source: String) {
+        appendLiteral("appended AS (INSERT INTO \(table) (workflow_id, sequence, recorded_at, name, body) ")
+        appendLiteral("SELECT e.workflow_id, e.sequence, e.recorded_at, e.name, e.body FROM unnest(")
+        appendInterpolation(events.ids)
+        appendLiteral("::text[], ")
+        appendInterpolation(events.sequences)
+        appendLiteral("::int8[], ")
+        appendInterpolation(events.times)
+        appendLiteral("::int8[], ")
+        appendInterpolation(events.names)
+        appendLiteral("::text[], ")
+        appendInterpolation(events.bodies)
+        appendLiteral("::bytea[]) AS e(workflow_id, sequence, recorded_at, name, body) ")
+        appendLiteral("WHERE e.workflow_id IN (SELECT id FROM \(source)))")
     }
 }

@@ -1,16 +1,15 @@
 import BatonWorkflow
 import GRDB
 
-/// Batches concurrent writes into one SQLite transaction (one fsync), on the shared
+/// Batches concurrent writes into one SQLite transaction (one fsync): the shared
 /// `GroupCommitQueue` with a single writer. Each write runs in its own savepoint, so one write's
 /// rejection (a fencing conflict) does not fail the others in its batch.
-final class GroupCommitter: Sendable {
+enum GroupCommitter {
     typealias Write = EncodedWorkflowWrite
+    typealias Queue = GroupCommitQueue<Write, Write.Result>
 
-    private let queue: GroupCommitQueue<Write, Write.Result>
-
-    init(writer: DatabasePool, maxBatch: Int, apply: @escaping @Sendable (Database, Write) throws -> Write.Result) {
-        self.queue = GroupCommitQueue(maxBatch: maxBatch) { writes in
+    static func queue(writer: DatabasePool, maxBatch: Int, apply: @escaping @Sendable (Database, Write) throws -> Write.Result) -> Queue {
+        Queue(maxBatch: maxBatch) { writes in
             do {
                 return try await writer.write { db in
                     writes.map { write in
@@ -26,22 +25,15 @@ final class GroupCommitter: Sendable {
                                 }
                             }
                         } catch {
-                            result = .failure(Self.storageError(error))
+                            result = .failure(storageError(error))
                         }
                         return result
                     }
                 }
             } catch {
-                return Array(repeating: .failure(Self.storageError(error)), count: writes.count)
+                return Array(repeating: .failure(storageError(error)), count: writes.count)
             }
         }
-    }
-
-    /// Transactions committed and writes they carried (the ratio is the batching factor).
-    var statistics: (batches: Int, writes: Int) { queue.statistics }
-
-    func submit(_ write: Write) async throws -> Write.Result {
-        try await queue.submit(write)
     }
 
     static func storageError(_ error: any Error) -> any Error {
