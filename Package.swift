@@ -64,6 +64,7 @@ let package = Package(
         .executable(name: "baton-interop-client", targets: ["BatonInteropClient"]),
         .library(name: "BatonWorkflow", targets: ["BatonWorkflow"]),
         .library(name: "BatonWorkflowSQLite", targets: ["BatonWorkflowSQLite"]),
+        .library(name: "BatonWorkflowPostgres", targets: ["BatonWorkflowPostgres"]),
         .library(name: "BatonContractTesting", targets: ["BatonContractTesting"]),
         .library(name: "BatonAPI", targets: ["BatonAPI"]),
         .library(name: "BatonAtomicAPI", targets: ["BatonAtomicAPI"]),
@@ -84,6 +85,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
@@ -168,7 +170,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // MARK: Durable saga engine (issue 3) and its SQLite store
+        // MARK: Durable saga engine (issue 3), its SQLite store and its PostgreSQL store (several replicas)
         .target(
             name: "BatonWorkflow",
             dependencies: [
@@ -183,6 +185,16 @@ let package = Package(
                 "BatonWorkflow",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BatonWorkflowPostgres",
+            dependencies: [
+                "BatonWorkflow",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -205,7 +217,7 @@ let package = Package(
         .target(
             name: "BatonServer",
             dependencies: [
-                "BatonAPI", "BatonRPC", "BatonProtobuf", "BatonWorkflow", "BatonWorkflowSQLite",
+                "BatonAPI", "BatonRPC", "BatonProtobuf", "BatonWorkflow", "BatonWorkflowSQLite", "BatonWorkflowPostgres",
                 "OrderFulfillment", "IdentityOperations", "SupplyChainOperations",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -218,7 +230,7 @@ let package = Package(
         .executableTarget(
             name: "BatonCommand",
             dependencies: [
-                "BatonServer", "BatonAPI", "BatonRPC", "BatonWorkflow", "BatonWorkflowSQLite", "BatonReferenceServices",
+                "BatonServer", "BatonAPI", "BatonRPC", "BatonWorkflow", "BatonWorkflowSQLite", "BatonWorkflowPostgres", "BatonReferenceServices",
                 "OrderFulfillment", "OrderFulfillmentInMemory", "OrderFulfillmentRPC", "IdentityOperations", "IdentityOperationsInMemory",
                 "SupplyChainOperations", "SupplyChainOperationsInMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -272,6 +284,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Test support: a PostgreSQL schema per test on the server of BATON_TEST_POSTGRES_URL
+        .target(
+            name: "BatonPostgresTesting",
+            dependencies: [
+                "BatonWorkflow", "BatonWorkflowPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Support/BatonPostgresTesting",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Test support: driving a running engine from orchestrator tests
         .target(
             name: "BatonWorkflowTesting",
@@ -302,13 +326,24 @@ let package = Package(
         ),
         .testTarget(
             name: "BatonWorkflowSQLiteTests",
-            dependencies: ["BatonWorkflowSQLite", "BatonWorkflow"],
+            dependencies: ["BatonWorkflowSQLite", "BatonWorkflow", "BatonPostgresTesting"],
+            swiftSettings: swiftSettings
+        ),
+        // Needs a real PostgreSQL server: BATON_TEST_POSTGRES_URL (dev/test starts one).
+        .testTarget(
+            name: "BatonWorkflowPostgresTests",
+            dependencies: [
+                "BatonWorkflowPostgres", "BatonWorkflow", "BatonPostgresTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "BatonServerTests",
             dependencies: [
-                "BatonServer", "BatonAPI", "BatonRPC", "BatonWorkflow", "BatonWorkflowSQLite",
+                "BatonServer", "BatonAPI", "BatonRPC", "BatonWorkflow", "BatonWorkflowSQLite", "BatonWorkflowPostgres",
                 "SupplyChainOperations", "SupplyChainOperationsInMemory",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,12 +1,13 @@
 import ArgumentParser
 import BatonServer
 import BatonWorkflow
+import BatonWorkflowPostgres
 import BatonWorkflowSQLite
 import Foundation
 import Logging
 import ServiceLifecycle
 
-/// `baton serve`: the coordination server on the embedded store.
+/// `baton serve`: the coordination server on the embedded store, or one of several replicas on PostgreSQL.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -22,11 +23,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "HTTP port for /metrics, /healthz and /readyz; 0 picks a free port, --http-port=-1 serves none [BATON_HTTP_PORT; default 7071].")
     var httpPort: Int?
 
-    @Option(help: "Workflow store: sqlite:PATH (durable) or memory (lost on exit) [BATON_STORE; default sqlite:baton.sqlite].")
+    @Option(help: """
+        Workflow store: sqlite:PATH (durable), memory (lost on exit), or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE \
+        (shared by several replicas; ?schema=NAME, default baton) [BATON_STORE; default sqlite:baton.sqlite].
+        """)
     var store: String?
 
-    @Option(help: "Name of this replica; it owns the workflows it drives [BATON_OWNER; default baton].")
+    @Option(help: "Name of this replica; it owns the workflows it drives [BATON_OWNER; default baton, on PostgreSQL HOSTNAME-PID].")
     var owner: String?
+
+    @Option(help: "How long this replica's claim on a workflow lasts unless renewed; another replica takes over a lapsed one [BATON_LEASE_SECONDS; default none, on PostgreSQL 30].")
+    var leaseSeconds: Double?
 
     @Option(help: "Backends for the orchestrators' contracts: inmemory or rpc [BATON_ADAPTERS; default inmemory].")
     var adapters: String?
@@ -34,7 +41,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Atomic services for --adapters rpc, HOST:PORT[,HOST:PORT…] [BATON_SERVICES].")
     var services: String?
 
-    @Option(help: "A JSON file of settings (keys host, port, http_port, store, owner, adapters, services); flags and BATON_* variables win [BATON_CONFIG].")
+    @Option(help: "A JSON file of settings (keys host, port, http_port, store, owner, lease_seconds, adapters, services); flags and BATON_* variables win [BATON_CONFIG].")
     var config: String?
 
     /// Flags, then BATON_* variables, then the file.
@@ -45,6 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
         flags["http_port"] = httpPort.map(String.init)
         flags["store"] = store
         flags["owner"] = owner
+        flags["lease_seconds"] = leaseSeconds.map { String($0) }
         flags["adapters"] = adapters
         flags["services"] = services
         let environment = ProcessInfo.processInfo.environment
@@ -66,11 +74,13 @@ struct ServeCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let logger = Logger(label: "baton")
         let composition = try await Orchestrators.compose(settings: settings, logger: logger)
+        let (store, storeService) = try await openStore(settings.store, logger: logger)
         let server = try BatonCoordinationServer(
             configuration: .defaults {
                 $0.rpc.host = settings.host
                 $0.rpc.port = settings.port
                 $0.engine.owner = settings.owner
+                $0.engine.leaseDuration = settings.leaseDuration
                 if settings.httpPort >= 0 {
                     var operations = OperationsHTTPServer.Configuration.defaults
                     operations.host = settings.host
@@ -79,13 +89,13 @@ struct ServeCommand: AsyncParsableCommand {
                 }
             },
             orchestrators: composition.orchestrators,
-            store: try openStore(settings.store),
+            store: store,
             logger: logger
         )
         let group = ServiceGroup(
             configuration: .init(
-                // The adapters' health checks first: they stop last, after the server has drained.
-                services: (composition.services + server.services).map { .init(service: $0) },
+                // The store, then the adapters' health checks first: they stop last, after the server has drained.
+                services: ([storeService].compactMap { $0 } + composition.services + server.services).map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
@@ -102,10 +112,16 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    private func openStore(_ store: ServerSettings.Store) throws -> any WorkflowStore {
+    /// The store, and the service that keeps it working when it has one (PostgreSQL's connection pool).
+    private func openStore(_ store: ServerSettings.Store, logger: Logger) async throws -> (any WorkflowStore, (any Service)?) {
         switch store {
-        case .memory: InMemoryWorkflowStore()
-        case .sqlite(let path): try SQLiteWorkflowStore(path: path)
+        case .memory:
+            return (InMemoryWorkflowStore(), nil)
+        case .sqlite(let path):
+            return (try SQLiteWorkflowStore(path: path), nil)
+        case .postgres(let configuration):
+            let store = try await PostgresWorkflowStore.connect(configuration, logger: logger)
+            return (store, store)
         }
     }
 }

@@ -1,4 +1,5 @@
 import BatonRPC
+import BatonWorkflowPostgres
 import Foundation
 
 /// What `baton serve` runs with, resolved from flags, environment variables and an optional
@@ -11,13 +12,16 @@ import Foundation
 /// | RPC port | `--port` | `BATON_PORT` | `port` | 7070 |
 /// | HTTP port | `--http-port` | `BATON_HTTP_PORT` | `http_port` | 7071 (-1: none) |
 /// | store | `--store` | `BATON_STORE` | `store` | `sqlite:baton.sqlite` |
-/// | owner | `--owner` | `BATON_OWNER` | `owner` | `baton` |
+/// | owner | `--owner` | `BATON_OWNER` | `owner` | `baton`; on PostgreSQL `HOSTNAME-PID` |
+/// | lease | `--lease-seconds` | `BATON_LEASE_SECONDS` | `lease_seconds` | none; on PostgreSQL 30 |
 /// | adapters | `--adapters` | `BATON_ADAPTERS` | `adapters` | `inmemory` |
 /// | services | `--services` | `BATON_SERVICES` | `services` | (none) |
 public struct ServerSettings: Sendable, Hashable {
     public enum Store: Sendable, Hashable {
         case sqlite(path: String)
         case memory
+        /// Shared by several replicas (`postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`).
+        case postgres(PostgresWorkflowStore.Configuration)
     }
 
     public enum Adapters: String, Sendable, Hashable, CaseIterable {
@@ -30,7 +34,11 @@ public struct ServerSettings: Sendable, Hashable {
     /// -1 serves no HTTP port.
     public var httpPort = 7071
     public var store = Store.sqlite(path: "baton.sqlite")
+    /// The lease owner this replica writes as; replicas on one PostgreSQL store need distinct names.
     public var owner = "baton"
+    /// How long a replica's claim on a workflow lasts without renewal (nil: until released,
+    /// for a store only one process uses). Another replica takes a workflow over when it lapses.
+    public var leaseDuration: Duration?
     public var adapters = Adapters.inMemory
     /// The atomic services' endpoints (`HOST:PORT`), for `adapters == .rpc`.
     public var services: [LoadBalancedRPCClient.Endpoint] = []
@@ -86,11 +94,28 @@ public struct ServerSettings: Sendable, Hashable {
                 settings.store = .memory
             } else if value.hasPrefix("sqlite:"), value.count > "sqlite:".count {
                 settings.store = .sqlite(path: String(value.dropFirst("sqlite:".count)))
+            } else if value.hasPrefix("postgres://") || value.hasPrefix("postgresql://") {
+                do {
+                    settings.store = .postgres(try PostgresWorkflowStore.Configuration(url: value))
+                } catch {
+                    throw SettingsError("\(origin): \(error.message)")
+                }
             } else {
-                throw SettingsError("\(origin) must be sqlite:PATH or memory, not '\(value)'")
+                throw SettingsError("\(origin) must be sqlite:PATH, memory or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE, not '\(value)'")
             }
         }
+        if case .postgres = settings.store {
+            // Several replicas share the store: each needs its own name, and leases that lapse.
+            settings.owner = replicaName()
+            settings.leaseDuration = .seconds(30)
+        }
         if let (value, _) = lookup("owner") { settings.owner = value }
+        if let (value, origin) = lookup("lease_seconds") {
+            guard let seconds = Double(value), seconds.isFinite, seconds > 0 else {
+                throw SettingsError("\(origin) must be a positive number of seconds, not '\(value)'")
+            }
+            settings.leaseDuration = .milliseconds(Int64((seconds * 1000).rounded(.up)))
+        }
         if let (value, origin) = lookup("adapters") {
             guard let adapters = Adapters(rawValue: value) else {
                 throw SettingsError("\(origin) must be one of \(Adapters.allCases.map(\.rawValue).joined(separator: ", ")), not '\(value)'")
@@ -112,7 +137,13 @@ public struct ServerSettings: Sendable, Hashable {
         return settings
     }
 
-    static let settingKeys: Set<String> = ["host", "port", "http_port", "store", "owner", "adapters", "services"]
+    static let settingKeys: Set<String> = ["host", "port", "http_port", "store", "owner", "lease_seconds", "adapters", "services"]
+
+    /// `HOSTNAME-PID`: distinct for every replica, on one machine or several.
+    public static func replicaName() -> String {
+        let process = ProcessInfo.processInfo
+        return "\(process.hostName)-\(process.processIdentifier)"
+    }
 }
 
 /// A configuration value that cannot be used, with where it came from.

@@ -45,7 +45,7 @@ public final class SQLiteWorkflowStore: WorkflowStore {
 
     public let path: String
     private let pool: DatabasePool
-    private let committer: GroupCommitter
+    private let committer: GroupCommitter.Queue
 
     /// Opens (creating and migrating as needed) the store at `path`.
     ///
@@ -66,7 +66,7 @@ public final class SQLiteWorkflowStore: WorkflowStore {
             throw WorkflowError(code: .storageFailure, message: "cannot open the workflow store at '\(path)'", cause: error)
         }
         self.path = path
-        self.committer = GroupCommitter(writer: pool, maxBatch: configuration.maxBatchSize, apply: Self.apply)
+        self.committer = GroupCommitter.queue(writer: pool, maxBatch: configuration.maxBatchSize, apply: Self.apply)
     }
 
     /// Transactions committed and writes they carried since opening.
@@ -92,44 +92,25 @@ public final class SQLiteWorkflowStore: WorkflowStore {
     public func create(_ snapshot: WorkflowSnapshot, events: [WorkflowEvent], owner: String, leaseUntil: WorkflowInstant) async throws
         -> WorkflowStoreCreateResult
     {
-        let (snapshotJSON, encodedEvents) = try Self.encode(snapshot, events)
-        let write = GroupCommitter.Write.create(snapshot, snapshotJSON: snapshotJSON, events: encodedEvents, owner: owner, leaseUntil: leaseUntil)
-        switch try await committer.submit(write) {
-        case .existing(let existing): return .existing(existing)
-        case .created, .committed: return .created
-        }
+        try await committer.create(snapshot, events: events, owner: owner, leaseUntil: leaseUntil)
     }
 
     public func commit(_ commit: WorkflowCommit) async throws {
-        let (snapshotJSON, encodedEvents) = try Self.encode(commit.snapshot, commit.events)
-        _ = try await committer.submit(.commit(commit, snapshotJSON: snapshotJSON, events: encodedEvents))
-    }
-
-    /// Encodes a write's JSON before it is queued (see `GroupCommitter.Write`).
-    private static func encode(_ snapshot: WorkflowSnapshot, _ events: [WorkflowEvent]) throws -> (Data, [GroupCommitter.EncodedEvent]) {
-        do {
-            return (
-                Data(try WorkflowJSON.encode(snapshot)),
-                try events.map { GroupCommitter.EncodedEvent(event: $0, body: Data(try WorkflowJSON.encode($0))) }
-            )
-        } catch {
-            throw WorkflowError(code: .storageFailure, message: "workflow '\(snapshot.id)' cannot be encoded for the store", cause: error)
-        }
+        try await committer.commit(commit)
     }
 
     public func snapshot(id: String) async throws -> WorkflowSnapshot? {
         let data = try await pool.read { db in
             try Data.fetchOne(db, sql: "SELECT snapshot FROM workflows WHERE id = ?", arguments: [id])
         }
-        return try data.map(Self.decodeSnapshot)
+        return try data.map(EncodedWorkflowWrite.decodeSnapshot)
     }
 
     public func history(id: String) async throws -> [WorkflowEvent] {
         let rows = try await pool.read { db in
             try Data.fetchAll(db, sql: "SELECT body FROM workflow_events WHERE workflow_id = ? ORDER BY sequence", arguments: [id])
         }
-        let decoder = JSONDecoder()
-        return try rows.map { try decoder.decode(WorkflowEvent.self, from: $0) }
+        return try rows.map(EncodedWorkflowWrite.decodeEvent)
     }
 
     public func list(_ query: WorkflowQuery) async throws -> [WorkflowSnapshot] {
@@ -138,7 +119,7 @@ public final class SQLiteWorkflowStore: WorkflowStore {
         let sql = "SELECT snapshot FROM workflows \(whereClause) ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
         let finalArguments = arguments
         let rows = try await pool.read { db in try Data.fetchAll(db, sql: sql, arguments: finalArguments) }
-        return try rows.map(Self.decodeSnapshot)
+        return try rows.map(EncodedWorkflowWrite.decodeSnapshot)
     }
 
     public func count(_ query: WorkflowQuery) async throws -> Int {
@@ -201,7 +182,7 @@ public final class SQLiteWorkflowStore: WorkflowStore {
             }
             return snapshots
         }
-        return try rows.map(Self.decodeSnapshot)
+        return try rows.map(EncodedWorkflowWrite.decodeSnapshot)
     }
 
     public func renewLeases(owner: String, ids: [String], until: WorkflowInstant) async throws {
@@ -245,12 +226,12 @@ public final class SQLiteWorkflowStore: WorkflowStore {
 
     // MARK: Writes (inside a group-commit transaction)
 
-    private static func apply(_ db: Database, _ write: GroupCommitter.Write) throws -> GroupCommitter.WriteResult {
+    private static func apply(_ db: Database, _ write: EncodedWorkflowWrite) throws -> EncodedWorkflowWrite.Result {
         switch write {
         case .create(let snapshot, let snapshotJSON, let events, let owner, let leaseUntil):
             let existingStatement = try db.cachedStatement(sql: "SELECT snapshot FROM workflows WHERE id = ?")
             if let existing = try Data.fetchOne(existingStatement, arguments: [snapshot.id]) {
-                return .existing(try decodeSnapshot(existing))
+                return .existing(try EncodedWorkflowWrite.decodeSnapshot(existing))
             }
             try db.cachedStatement(
                 sql: """
@@ -270,20 +251,8 @@ public final class SQLiteWorkflowStore: WorkflowStore {
 
         case .commit(let commit, let snapshotJSON, let events):
             let fenceStatement = try db.cachedStatement(sql: "SELECT version, owner FROM workflows WHERE id = ?")
-            guard let row = try Row.fetchOne(fenceStatement, arguments: [commit.workflowID]) else {
-                throw WorkflowError(code: .notFound, message: "workflow '\(commit.workflowID)' not found")
-            }
-            let version: Int64 = row["version"]
-            let owner: String? = row["owner"]
-            guard version == commit.expectedVersion else {
-                throw WorkflowError(
-                    code: .conflict,
-                    message: "workflow '\(commit.workflowID)' is at version \(version), writer expected \(commit.expectedVersion)"
-                )
-            }
-            if let owner, owner != commit.owner {
-                throw WorkflowError(code: .conflict, message: "workflow '\(commit.workflowID)' is leased by '\(owner)'")
-            }
+            let row = try Row.fetchOne(fenceStatement, arguments: [commit.workflowID])
+            try commit.checkFence(storedVersion: row?["version"], leaseOwner: row?["owner"])
             let snapshot = commit.snapshot
             try db.cachedStatement(
                 sql: """
@@ -303,7 +272,7 @@ public final class SQLiteWorkflowStore: WorkflowStore {
         }
     }
 
-    private static func insert(_ events: [GroupCommitter.EncodedEvent], _ db: Database) throws {
+    private static func insert(_ events: [EncodedWorkflowEvent], _ db: Database) throws {
         let statement = try db.cachedStatement(
             sql: "INSERT INTO workflow_events (workflow_id, sequence, timestamp, name, body) VALUES (?, ?, ?, ?, ?)"
         )
@@ -313,13 +282,6 @@ public final class SQLiteWorkflowStore: WorkflowStore {
         }
     }
 
-    private static func decodeSnapshot(_ data: Data) throws -> WorkflowSnapshot {
-        do {
-            return try JSONDecoder().decode(WorkflowSnapshot.self, from: data)
-        } catch {
-            throw WorkflowError(code: .incompatibleStore, message: "a stored workflow snapshot cannot be decoded", cause: error)
-        }
-    }
 }
 
 extension WorkflowStore where Self == SQLiteWorkflowStore {

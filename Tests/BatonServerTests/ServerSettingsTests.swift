@@ -1,4 +1,5 @@
 import BatonServer
+import BatonWorkflowPostgres
 import Foundation
 import Testing
 
@@ -27,6 +28,32 @@ struct ServerSettingsTests {
         #expect(settings.host == "0.0.0.0")
     }
 
+    @Test("a PostgreSQL store: its URL parsed once, a per-replica owner and 30 s leases unless given")
+    func postgres() throws {
+        let settings = try ServerSettings.resolve(
+            flags: [:], environment: ["BATON_STORE": "postgres://baton:p%40ss@db.example:6543/orders?schema=replicas&pool_size=4"], file: nil
+        )
+        var expected = PostgresWorkflowStore.Configuration(host: "db.example", port: 6543, username: "baton", password: "p@ss", database: "orders")
+        expected.schema = "replicas"
+        expected.poolSize = 4
+        #expect(settings.store == .postgres(expected))
+        #expect(settings.owner == ServerSettings.replicaName())
+        #expect(settings.owner == "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)")
+        #expect(settings.leaseDuration == .seconds(30))
+
+        let given = try ServerSettings.resolve(
+            flags: ["owner": "replica-2", "lease_seconds": "1.5"], environment: [:],
+            file: Data(#"{"store": "postgresql://baton@127.0.0.1/baton"}"#.utf8)
+        )
+        #expect(given.store == .postgres(PostgresWorkflowStore.Configuration(host: "127.0.0.1", username: "baton", password: nil, database: "baton")))
+        #expect(given.owner == "replica-2")
+        #expect(given.leaseDuration == .milliseconds(1500))
+
+        let sqlite = try ServerSettings.resolve(flags: [:], environment: [:], file: nil)
+        #expect(sqlite.owner == "baton" && sqlite.leaseDuration == nil)
+        #expect(try ServerSettings.resolve(flags: ["lease_seconds": "2"], environment: [:], file: nil).leaseDuration == .seconds(2))
+    }
+
     @Test("rpc adapters take their endpoints from a list")
     func rpcAdapters() throws {
         let settings = try ServerSettings.resolve(
@@ -39,12 +66,16 @@ struct ServerSettingsTests {
     @Test("an invalid value is refused, naming the setting and where it came from", arguments: [
         (["port": "http"], [String: String](), nil as String?, "--port must be a port number"),
         ([:], ["BATON_HTTP_PORT": "-2"], nil, "BATON_HTTP_PORT must be a port number"),
-        ([:], [:], #"{"store": "postgres:x"}"#, "the configuration file's 'store' must be sqlite:PATH or memory"),
+        ([:], [:], #"{"store": "postgres:x"}"#, "the configuration file's 'store' must be sqlite:PATH, memory or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE"),
         (["adapters": "carrier-pigeon"], [:], nil, "--adapters must be one of inmemory, rpc"),
         (["adapters": "rpc"], [:], nil, "--adapters rpc needs --services"),
         (["services": "nohost"], [:], nil, "--services must list HOST:PORT endpoints"),
         ([:], [:], #"{"prot": 1}"#, "unknown key 'prot'"),
         ([:], [:], "[1, 2]", "not a JSON object"),
+        (["store": "postgres://baton@db/baton?pool=3"], [:], nil, "--store: 'postgres://baton@db/baton?pool=3' is not a PostgreSQL URL: unknown parameter 'pool'"),
+        ([:], ["BATON_STORE": "postgresql://baton:secret@db:5432"], nil, "BATON_STORE: 'postgresql://baton:***@db:5432' is not a PostgreSQL URL: no database"),
+        (["lease_seconds": "0"], [:], nil, "--lease-seconds must be a positive number of seconds, not '0'"),
+        ([:], [:], #"{"lease_seconds": "soon"}"#, "the configuration file's 'lease_seconds' must be a positive number of seconds"),
     ])
     func invalid(flags: [String: String], environment: [String: String], file: String?, message: String) throws {
         let error = #expect(throws: SettingsError.self) {

@@ -1,12 +1,17 @@
+import BatonPostgresTesting
 import BatonWorkflow
 import BatonWorkflowSQLite
 import Foundation
 import Testing
 
-/// One contract, run against every store implementation (a PostgreSQL store joins this list).
+/// One contract, run against every store implementation. The PostgreSQL cases need
+/// `BATON_TEST_POSTGRES_URL` (see `TestPostgres`); each runs in a fresh schema.
 enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case memory, sqlite
+    case memory, sqlite, postgres
     var testDescription: String { rawValue }
+
+    /// Every store, but PostgreSQL when `BATON_TEST_POSTGRES=skip` leaves it out.
+    static var tested: [StoreKind] { TestPostgres.isEnabled ? allCases : allCases.filter { $0 != .postgres } }
 
     func withStore<T>(_ body: (any WorkflowStore) async throws -> T) async throws -> T {
         switch self {
@@ -18,6 +23,8 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
                 defer { try? store.close() }
                 return try await body(store)
             }
+        case .postgres:
+            return try await TestPostgres.withStore { store in try await body(store) }
         }
     }
 }
@@ -42,7 +49,7 @@ struct WorkflowStoreContractTests {
         return (WorkflowCommit(workflowID: machine.snapshot.id, expectedVersion: before, owner: "me", events: [event], snapshot: machine.snapshot), event)
     }
 
-    @Test("create is idempotent and returns the stored instance", arguments: StoreKind.allCases)
+    @Test("create is idempotent and returns the stored instance", arguments: StoreKind.tested)
     func create(kind: StoreKind) async throws {
         try await kind.withStore { (store: any WorkflowStore) async throws in
             let (machine, event) = Self.newInstance("w1")
@@ -54,7 +61,7 @@ struct WorkflowStoreContractTests {
         }
     }
 
-    @Test("commits append history and are fenced by version and owner", arguments: StoreKind.allCases)
+    @Test("commits append history and are fenced by version and owner", arguments: StoreKind.tested)
     func fencing(kind: StoreKind) async throws {
         try await kind.withStore { (store: any WorkflowStore) async throws in
             var (machine, created) = Self.newInstance("w1")
@@ -75,7 +82,7 @@ struct WorkflowStoreContractTests {
         }
     }
 
-    @Test("list filters by status, type and correlation id, newest first, paged", arguments: StoreKind.allCases)
+    @Test("list filters by status, type and correlation id, newest first, paged", arguments: StoreKind.tested)
     func list(kind: StoreKind) async throws {
         try await kind.withStore { (store: any WorkflowStore) async throws in
             for i in 0..<5 {
@@ -94,7 +101,7 @@ struct WorkflowStoreContractTests {
         }
     }
 
-    @Test("statistics count active and recently finished instances", arguments: StoreKind.allCases)
+    @Test("statistics count active and recently finished instances", arguments: StoreKind.tested)
     func statistics(kind: StoreKind) async throws {
         try await kind.withStore { (store: any WorkflowStore) async throws in
             let definition = Self.definition
@@ -133,7 +140,7 @@ struct WorkflowStoreContractTests {
         }
     }
 
-    @Test("claim hands out unfinished instances whose lease is free or expired", arguments: StoreKind.allCases)
+    @Test("claim hands out unfinished instances whose lease is free or expired", arguments: StoreKind.tested)
     func claim(kind: StoreKind) async throws {
         try await kind.withStore { (store: any WorkflowStore) async throws in
             let (a, ea) = Self.newInstance("held")
@@ -165,7 +172,7 @@ struct WorkflowStoreContractTests {
         }
     }
 
-    @Test("claim pages through instances in claim order, including those the owner already holds", arguments: StoreKind.allCases)
+    @Test("claim pages through instances in claim order, including those the owner already holds", arguments: StoreKind.tested)
     func claimPages(kind: StoreKind) async throws {
         try await kind.withStore { (store: any WorkflowStore) async throws in
             for i in 1...5 {

@@ -30,6 +30,31 @@ def place_until_accepted(baton: Baton, order_id: str, deadline: float):
             time.sleep(0.05)
 
 
+def place_then_kill(baton: Baton, server, orders: list[str]) -> set[str]:
+    """Places every order at once and SIGKILLs `server` once a fifth are acknowledged (while the
+    sagas run); returns the acknowledged orders."""
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        futures = [pool.submit(baton.place_order, order) for order in orders]
+        while sum(f.done() for f in futures) < len(orders) // 5:
+            time.sleep(0.005)
+        server.proc.kill()
+        server.proc.wait(timeout=10)
+    baton.channel.close()
+    acknowledged = {orders[i] for i, f in enumerate(futures) if f.exception() is None}
+    assert acknowledged, "nothing was acknowledged before the kill"
+    return acknowledged
+
+
+def place_again(baton: Baton, orders: list[str], timeout: float) -> list[str]:
+    """Places every order again (start is idempotent), retrying while the server is unavailable;
+    returns the workflow ids, checked to be the orders' own."""
+    deadline = time.monotonic() + timeout
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        ids = list(pool.map(lambda order: place_until_accepted(baton, order, deadline), orders))
+    assert ids == [f"PlaceOrder-{order}" for order in orders]
+    return ids
+
+
 def test_sigkill_during_500_sagas_loses_none_and_doubles_nothing(api, start_baton_serve, baton_binary, tmp_path, request):
     services = support.BatonServerProcess(str(tmp_path / "services.log"), binary=baton_binary,
                                           args=[baton_binary, "services", "--host", "127.0.0.1", "--port", "0"])
@@ -42,15 +67,7 @@ def test_sigkill_during_500_sagas_loses_none_and_doubles_nothing(api, start_bato
     orders = [f"crash-{index:03d}" for index in range(SAGAS)]
 
     # Start every saga; kill the server while they run (after the first acknowledgements).
-    with ThreadPoolExecutor(max_workers=32) as pool:
-        futures = [pool.submit(baton.place_order, order) for order in orders]
-        while sum(f.done() for f in futures) < SAGAS // 5:
-            time.sleep(0.005)
-        server.proc.kill()
-        server.proc.wait(timeout=10)
-    acknowledged = {orders[i] for i, f in enumerate(futures) if f.exception() is None}
-    assert acknowledged, "nothing was acknowledged before the kill"
-    baton.channel.close()
+    acknowledged = place_then_kill(baton, server, orders)
     with sqlite3.connect(store) as db:
         unfinished = db.execute("SELECT COUNT(*) FROM workflows WHERE finished = 0").fetchone()[0]
     assert unfinished > 0, "the kill came too late: no saga was in flight"
@@ -58,10 +75,7 @@ def test_sigkill_during_500_sagas_loses_none_and_doubles_nothing(api, start_bato
     # Restart on the same file; resubmit every order (idempotent), then wait for all of them.
     restarted = start_baton_serve(store=f"sqlite:{store}", extra=rpc)
     baton = Baton(api, restarted)
-    deadline = time.monotonic() + 60
-    with ThreadPoolExecutor(max_workers=16) as pool:
-        ids = list(pool.map(lambda order: place_until_accepted(baton, order, deadline), orders))
-    assert ids == [f"PlaceOrder-{order}" for order in orders]
+    ids = place_again(baton, orders, timeout=60)
     for workflow_id in ids:
         workflow = baton.wait(workflow_id, timeout=60)
         assert baton.status_name(workflow.status) == "COMPLETED", workflow

@@ -33,18 +33,9 @@ public final class InMemoryWorkflowStore: WorkflowStore {
 
     public func commit(_ commit: WorkflowCommit) async throws {
         try state.withLock { s throws(WorkflowError) in
-            guard var entry = s.entries[commit.workflowID] else {
-                throw WorkflowError(code: .notFound, message: "workflow '\(commit.workflowID)' not found")
-            }
-            guard entry.snapshot.version == commit.expectedVersion else {
-                throw WorkflowError(
-                    code: .conflict,
-                    message: "workflow '\(commit.workflowID)' is at version \(entry.snapshot.version), writer expected \(commit.expectedVersion)"
-                )
-            }
-            if let owner = entry.owner, owner != commit.owner {
-                throw WorkflowError(code: .conflict, message: "workflow '\(commit.workflowID)' is leased by \(owner)")
-            }
+            let stored = s.entries[commit.workflowID]
+            try commit.checkFence(storedVersion: stored?.snapshot.version, leaseOwner: stored?.owner)
+            guard var entry = stored else { return }
             entry.events += commit.events
             entry.snapshot = commit.snapshot
             if commit.snapshot.isFinished {

@@ -1,0 +1,89 @@
+import Foundation
+
+/// One write of a durable store with its JSON already encoded, so that encoding runs in the
+/// callers' tasks, in parallel, rather than on a store's writer. Every durable store keeps the
+/// snapshot and each event in this JSON form (``WorkflowJSON``, read back by `JSONDecoder`), so
+/// they store and return the same values.
+public enum EncodedWorkflowWrite: Sendable {
+    case create(WorkflowSnapshot, snapshotJSON: Data, events: [EncodedWorkflowEvent], owner: String, leaseUntil: WorkflowInstant)
+    case commit(WorkflowCommit, snapshotJSON: Data, events: [EncodedWorkflowEvent])
+
+    /// What a store answers for one write.
+    public enum Result: Sendable {
+        case created
+        case existing(WorkflowSnapshot)
+        case committed
+    }
+
+    /// The instance the write is about.
+    public var workflowID: String {
+        switch self {
+        case .create(let snapshot, _, _, _, _): snapshot.id
+        case .commit(let commit, _, _): commit.workflowID
+        }
+    }
+
+    /// Encodes ``WorkflowStore/create(_:events:owner:leaseUntil:)``'s arguments.
+    ///
+    /// - Throws: `WorkflowError` `.storageFailure` when a value cannot be encoded.
+    public static func create(_ snapshot: WorkflowSnapshot, events: [WorkflowEvent], owner: String, leaseUntil: WorkflowInstant)
+        throws(WorkflowError) -> Self
+    {
+        let (snapshotJSON, encoded) = try encode(snapshot, events)
+        return .create(snapshot, snapshotJSON: snapshotJSON, events: encoded, owner: owner, leaseUntil: leaseUntil)
+    }
+
+    /// Encodes ``WorkflowStore/commit(_:)``'s argument.
+    ///
+    /// - Throws: `WorkflowError` `.storageFailure` when a value cannot be encoded.
+    public static func commit(_ commit: WorkflowCommit) throws(WorkflowError) -> Self {
+        let (snapshotJSON, encoded) = try encode(commit.snapshot, commit.events)
+        return .commit(commit, snapshotJSON: snapshotJSON, events: encoded)
+    }
+
+    private static func encode(_ snapshot: WorkflowSnapshot, _ events: [WorkflowEvent]) throws(WorkflowError)
+        -> (Data, [EncodedWorkflowEvent])
+    {
+        do {
+            return (
+                Data(try WorkflowJSON.encode(snapshot)),
+                try events.map { EncodedWorkflowEvent(event: $0, body: Data(try WorkflowJSON.encode($0))) }
+            )
+        } catch {
+            throw WorkflowError(code: .storageFailure, message: "workflow '\(snapshot.id)' cannot be encoded for the store", cause: error)
+        }
+    }
+
+    /// Decodes a stored snapshot.
+    ///
+    /// - Throws: `WorkflowError` `.incompatibleStore` when the bytes are not a snapshot.
+    public static func decodeSnapshot(_ data: Data) throws(WorkflowError) -> WorkflowSnapshot {
+        do {
+            return try JSONDecoder().decode(WorkflowSnapshot.self, from: data)
+        } catch {
+            throw WorkflowError(code: .incompatibleStore, message: "a stored workflow snapshot cannot be decoded", cause: error)
+        }
+    }
+
+    /// Decodes a stored event.
+    ///
+    /// - Throws: `WorkflowError` `.incompatibleStore` when the bytes are not an event.
+    public static func decodeEvent(_ data: Data) throws(WorkflowError) -> WorkflowEvent {
+        do {
+            return try JSONDecoder().decode(WorkflowEvent.self, from: data)
+        } catch {
+            throw WorkflowError(code: .incompatibleStore, message: "a stored workflow event cannot be decoded", cause: error)
+        }
+    }
+}
+
+/// An event and its JSON body.
+public struct EncodedWorkflowEvent: Sendable {
+    public var event: WorkflowEvent
+    public var body: Data
+
+    public init(event: WorkflowEvent, body: Data) {
+        self.event = event
+        self.body = body
+    }
+}
