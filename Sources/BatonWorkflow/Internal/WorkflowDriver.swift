@@ -251,7 +251,9 @@ struct WorkflowDriver {
                 case .mail:
                     listening = false
                     try await processMail()
-                    if !shutdownSeen {
+                    // A cancelled task's mail wait returns at once: listening again would spin
+                    // while a step that ignores cancellation finishes.
+                    if !shutdownSeen, !Task.isCancelled {
                         listening = true
                         group.addTask {
                             await mailbox.waitForMail()

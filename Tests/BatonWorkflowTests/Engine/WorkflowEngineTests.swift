@@ -518,4 +518,77 @@ struct WorkflowEngineSubWorkflowTests {
         #expect(final.step("pay")?.error?.code == .aborted)
         #expect(ledger.names == ["reserve", "authorize", "capture", "undo:authorize", "undo:reserve"])
     }
+
+    @Test("a parent that fails after its child completed compensates the sub-workflow step, then the steps before it (LIFO)")
+    func completedChildIsCompensated() async throws {
+        let ledger = StepLedger()
+        let child = WorkflowDefinition("payment") {
+            StepDefinition.call("authorize", action: ledger.step("auth-1"))
+        }
+        let parent = WorkflowDefinition("order", configuration: .defaults { $0.retry = .none }) {
+            StepDefinition.call("reserve", action: ledger.step(), compensate: ledger.step())
+            StepDefinition.subWorkflow("pay", type: "payment", compensate: { context in
+                ledger.record(context)
+                // The compensation sees what the child produced, to undo exactly that.
+                #expect(context.outputs["pay"] == ["authorize": "auth-1"])
+                return .null
+            })
+            StepDefinition.call("ship", action: ledger.failing(.failedPrecondition))
+        }
+        let engine = try WorkflowEngine(definitions: [parent, child], store: InMemoryWorkflowStore(), clock: ManualWorkflowClock())
+        let final = try await withRunningEngine(engine) { engine in
+            try await engine.start(type: "order", id: "o-1")
+            return try await engine.waitForCompletion(id: "o-1")
+        }
+        #expect(final.status == .compensated)
+        #expect(ledger.names == ["reserve", "authorize", "ship", "undo:pay", "undo:reserve"])
+        #expect(try await engine.snapshot(id: "o-1/pay").status == .completed)
+    }
+
+    @Test("a parent restarted while its child runs awaits the same child: one child, completed, parent completed")
+    func restartDuringChild() async throws {
+        let ledger = StepLedger()
+        let gate = Gate()
+        let store = InMemoryWorkflowStore()
+        let clock = ManualWorkflowClock()
+        func definitions(capture: @escaping StepAction) -> [WorkflowDefinition] {
+            [
+                WorkflowDefinition("order") {
+                    StepDefinition.call("reserve", action: ledger.step())
+                    StepDefinition.subWorkflow("pay", type: "payment")
+                    StepDefinition.call("ship", action: ledger.step())
+                },
+                WorkflowDefinition("payment") {
+                    StepDefinition.call("authorize", action: ledger.step("auth-1"))
+                    StepDefinition.call("capture", action: capture)
+                },
+            ]
+        }
+        let first = try WorkflowEngine(
+            definitions: definitions(capture: { context in
+                ledger.record(context)
+                await gate.pass()
+                try await clock.sleep(until: WorkflowInstant(nanosecondsSinceEpoch: .max))
+                return "never"
+            }),
+            store: store,
+            clock: clock
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await first.run() }
+            try await first.start(type: "order", id: "o-1")
+            await gate.waitForEntries(1)
+            group.cancelAll()  // a crash with the child's capture in flight
+            gate.open()
+            try? await group.waitForAll()
+        }
+        store.expireAllLeases()
+        let second = try WorkflowEngine(definitions: definitions(capture: ledger.step("cap-1")), store: store, clock: clock)
+        let final = try await withRunningEngine(second) { engine in try await engine.waitForCompletion(id: "o-1") }
+        #expect(final.status == .completed)
+        #expect(final.outputs["pay"] == ["authorize": "auth-1", "capture": "cap-1"])
+        #expect(try await store.list(WorkflowQuery(type: "payment")).map(\.id) == ["o-1/pay"])
+        #expect(ledger.names == ["reserve", "authorize", "capture", "capture", "ship"])
+        #expect(ledger.all.filter { $0.step == "capture" }.map(\.key) == ["o-1/pay/capture", "o-1/pay/capture"])
+    }
 }
