@@ -55,7 +55,7 @@ struct ServicesCommand: AsyncParsableCommand {
                 },
                 logger: logger
             )
-            if demoData { Orchestrators.DemoData.seed(references.backend) }
+            if demoData { Orchestrators.DemoData.seed(references.orders) }
         } catch let error as ReferenceServicesError {
             throw ValidationError(error.description)
         }

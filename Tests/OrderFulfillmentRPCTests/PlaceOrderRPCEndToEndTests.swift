@@ -1,5 +1,7 @@
+import BatonReferenceServicesTesting
 import BatonWorkflow
 import BatonWorkflowSQLite
+import BatonWorkflowTesting
 import Foundation
 import OrderFulfillment
 import OrderFulfillmentRPC
@@ -31,8 +33,8 @@ struct PlaceOrderRPCEndToEndTests {
 
         init() async throws {
             services = try await RunningReferenceServices.started()
-            services.references.backend.stock(sku: "sku-a", quantity: 10)
-            services.references.backend.stock(sku: "sku-b", quantity: 10)
+            services.references.orders.stock(sku: "sku-a", quantity: 10)
+            services.references.orders.stock(sku: "sku-b", quantity: 10)
             adapter = services.adapter()
             orchestrator = OrderFulfillmentOrchestrator(services: adapter.services)
             storePath = FileManager.default.temporaryDirectory.appendingPathComponent("baton-e2e-\(UUID().uuidString).sqlite").path
@@ -60,7 +62,7 @@ struct PlaceOrderRPCEndToEndTests {
         let h = try await Harness()
         let final = try await h.placeOrder()
         await h.tearDown()
-        let backend = h.services.references.backend
+        let backend = h.services.references.orders
         #expect(final.status == .completed)
         #expect(backend.available(sku: "sku-a") == 8)
         #expect(backend.available(sku: "sku-b") == 9)
@@ -77,14 +79,11 @@ struct PlaceOrderRPCEndToEndTests {
     @Test("a declined payment releases the reservation (LIFO compensation) and is not retried")
     func declinedPayment() async throws {
         let h = try await Harness()
-        h.services.references.backend.setPaymentLimit(customerID: "c-1", limitMinor: 1000)
+        h.services.references.orders.setPaymentLimit(customerID: "c-1", limitMinor: 1000)
         let final = try await h.placeOrder()
-        let compensations = try await h.engine.history(id: Self.workflowID).compactMap { event -> String? in
-            if case .compensationStepCompleted(let step, _) = event.kind { return step }
-            return nil
-        }
+        let compensations = try await h.engine.compensationsRun(Self.workflowID)
         await h.tearDown()
-        let backend = h.services.references.backend
+        let backend = h.services.references.orders
         #expect(final.status == .compensated)
         #expect(final.failedStep == Step.processPayment)
         #expect(final.error?.code == OrderFulfillmentError.Code.paymentDeclined.stepCode)
@@ -103,19 +102,19 @@ struct PlaceOrderRPCEndToEndTests {
         let port = h.services.port
         try h.services.references.addLatency(.milliseconds(500), to: "Charge", calls: 1)
         let final = try await h.placeOrder { engine in
-            try await eventually("the charge is in flight") {
+            try await poll(until: "the charge is in flight") {
                 try await engine.snapshot(id: Self.workflowID).step(Step.processPayment)?.status == .running
             }
             try await Task.sleep(for: .milliseconds(100))
             await h.services.stop()
-            try await eventually("a retry has failed against the stopped services") {
+            try await poll(until: "a retry has failed against the stopped services") {
                 let step = try await engine.snapshot(id: Self.workflowID).step(Step.processPayment)
                 return (step?.attempts ?? 0) >= 2 && step?.status == .retryScheduled
             }
             try await h.services.start()
         }
         await h.tearDown()
-        let backend = h.services.references.backend
+        let backend = h.services.references.orders
         #expect(h.services.port == port)
         #expect(final.status == .completed)
         #expect((final.step(Step.processPayment)?.attempts ?? 0) >= 3)
@@ -132,21 +131,11 @@ struct PlaceOrderRPCEndToEndTests {
         try h.services.references.failNext(.init(method: "Charge", count: 1, code: "UNAVAILABLE", afterEffect: true))
         let final = try await h.placeOrder()
         await h.tearDown()
-        let backend = h.services.references.backend
+        let backend = h.services.references.orders
         #expect(final.status == .completed)
         #expect(final.step(Step.processPayment)?.attempts == 2)
         #expect(backend.calls(of: .charge) == 2)
         #expect(backend.effects(of: .charge) == 1)
         #expect(backend.capturedMinor(customerID: "c-1") == 1900)
     }
-}
-
-/// Polls `condition` every 10 ms for up to 10 s; fails the test if it never holds.
-func eventually(_ what: String, sourceLocation: SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool) async throws {
-    for _ in 0..<1000 {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-    Issue.record("never happened: \(what)", sourceLocation: sourceLocation)
-    throw CancellationError()
 }

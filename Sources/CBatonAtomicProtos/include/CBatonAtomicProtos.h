@@ -9,5 +9,9 @@
 #include "atomic/payment/v1/payment.pb-c.h"
 #include "atomic/shipping/v1/shipping.pb-c.h"
 #include "atomic/notifier/v1/notifier.pb-c.h"
+#include "atomic/identity/v1/identity.pb-c.h"
+#include "atomic/tenant/v1/tenant.pb-c.h"
+#include "atomic/audit/v1/audit.pb-c.h"
+#include "atomic/session/v1/session.pb-c.h"
 #include "atomic/faults/v1/faults.pb-c.h"
 #endif

@@ -10,8 +10,8 @@ struct ShippingServiceHandler: Baton_Atomic_Shipping_V1_ShippingServiceHandler {
     func scheduleDelivery(_ request: Baton_Atomic_Shipping_V1_ScheduleDeliveryRequest, context: ServerContext) async throws
         -> Baton_Atomic_Shipping_V1_Delivery
     {
-        try await host.serve(context) {
-            let booking = try await host.backend.schedule(
+        try await host.serve(context, OrderFulfillmentError.self) {
+            let booking = try await host.orders.schedule(
                 orderID: request.orderID, lines: request.lines.map(OrderLine.init),
                 address: ShippingAddress(request.address ?? Baton_Atomic_Shipping_V1_Address()), idempotencyKey: request.idempotencyKey)
             return Baton_Atomic_Shipping_V1_Delivery(booking)
@@ -21,8 +21,8 @@ struct ShippingServiceHandler: Baton_Atomic_Shipping_V1_ShippingServiceHandler {
     func cancelDelivery(_ request: Baton_Atomic_Shipping_V1_CancelDeliveryRequest, context: ServerContext) async throws
         -> Baton_Atomic_Shipping_V1_CancelDeliveryResponse
     {
-        try await host.serve(context) {
-            try await host.backend.cancel(deliveryID: request.deliveryID, idempotencyKey: request.idempotencyKey)
+        try await host.serve(context, OrderFulfillmentError.self) {
+            try await host.orders.cancel(deliveryID: request.deliveryID, idempotencyKey: request.idempotencyKey)
             return Baton_Atomic_Shipping_V1_CancelDeliveryResponse()
         }
     }
@@ -30,9 +30,9 @@ struct ShippingServiceHandler: Baton_Atomic_Shipping_V1_ShippingServiceHandler {
     func listDeliveries(_ request: Baton_Atomic_Shipping_V1_ListDeliveriesRequest, context: ServerContext) async throws
         -> Baton_Atomic_Shipping_V1_ListDeliveriesResponse
     {
-        try await host.serve(context) {
+        try await host.serve(context, OrderFulfillmentError.self) {
             var response = Baton_Atomic_Shipping_V1_ListDeliveriesResponse()
-            response.deliveries = host.backend.activeDeliveries(orderID: request.orderID)
+            response.deliveries = host.orders.activeDeliveries(orderID: request.orderID)
                 .sorted { $0.deliveryID < $1.deliveryID }
                 .map(Baton_Atomic_Shipping_V1_Delivery.init)
             return response

@@ -8,8 +8,8 @@ struct PaymentServiceHandler: Baton_Atomic_Payment_V1_PaymentServiceHandler {
     let host: ReferenceServices
 
     func charge(_ request: Baton_Atomic_Payment_V1_ChargeRequest, context: ServerContext) async throws -> Baton_Atomic_Payment_V1_Payment {
-        try await host.serve(context) {
-            let receipt = try await host.backend.charge(
+        try await host.serve(context, OrderFulfillmentError.self) {
+            let receipt = try await host.orders.charge(
                 orderID: request.orderID, customerID: request.customerID, amountMinor: request.amountMinor,
                 paymentMethodToken: request.paymentMethodToken, idempotencyKey: request.idempotencyKey)
             return Baton_Atomic_Payment_V1_Payment(receipt)
@@ -17,17 +17,17 @@ struct PaymentServiceHandler: Baton_Atomic_Payment_V1_PaymentServiceHandler {
     }
 
     func refund(_ request: Baton_Atomic_Payment_V1_RefundRequest, context: ServerContext) async throws -> Baton_Atomic_Payment_V1_RefundReceipt {
-        try await host.serve(context) {
-            Baton_Atomic_Payment_V1_RefundReceipt(try await host.backend.refund(paymentID: request.paymentID, idempotencyKey: request.idempotencyKey))
+        try await host.serve(context, OrderFulfillmentError.self) {
+            Baton_Atomic_Payment_V1_RefundReceipt(try await host.orders.refund(paymentID: request.paymentID, idempotencyKey: request.idempotencyKey))
         }
     }
 
     func setCustomerLimit(_ request: Baton_Atomic_Payment_V1_SetCustomerLimitRequest, context: ServerContext) async throws
         -> Baton_Atomic_Payment_V1_SetCustomerLimitResponse
     {
-        try await host.serve(context) {
+        try await host.serve(context, OrderFulfillmentError.self) {
             guard !request.customerID.isEmpty else { throw OrderFulfillmentError(.invalidArgument, "SetCustomerLimit needs a customer id") }
-            host.backend.setPaymentLimit(customerID: request.customerID, limitMinor: request.limitMinor)
+            host.orders.setPaymentLimit(customerID: request.customerID, limitMinor: request.limitMinor)
             return Baton_Atomic_Payment_V1_SetCustomerLimitResponse()
         }
     }
@@ -35,10 +35,10 @@ struct PaymentServiceHandler: Baton_Atomic_Payment_V1_PaymentServiceHandler {
     func getCustomerAccount(_ request: Baton_Atomic_Payment_V1_GetCustomerAccountRequest, context: ServerContext) async throws
         -> Baton_Atomic_Payment_V1_CustomerAccount
     {
-        try await host.serve(context) {
+        try await host.serve(context, OrderFulfillmentError.self) {
             var account = Baton_Atomic_Payment_V1_CustomerAccount()
             account.customerID = request.customerID
-            account.capturedMinor = host.backend.capturedMinor(customerID: request.customerID)
+            account.capturedMinor = host.orders.capturedMinor(customerID: request.customerID)
             return account
         }
     }
