@@ -17,6 +17,17 @@ public struct StepContext: Sendable {
     public var outputs: [String: WorkflowValue]
     /// Starts and awaits child workflows (set by the engine; used by sub-workflow steps).
     public var childWorkflows: (any ChildWorkflows)?
+    /// The workflow's correlation id, for the calls the step makes (e.g. `x-correlation-id`).
+    public var correlationID: String?
+    /// Time left, when the attempt started, until the earlier of the step's timeout and the
+    /// workflow's deadline (nil: neither is set; never negative). Pass it on as the deadline of
+    /// the calls the step makes, e.g. as `grpc-timeout`.
+    public var timeRemaining: Duration?
+
+    /// The context of the step or compensation running in this task, set by the engine for the
+    /// duration of each attempt. Adapters read it to propagate the deadline and correlation id
+    /// without widening their contracts.
+    @TaskLocal public static var current: StepContext?
 
     public init(
         workflowID: String,
@@ -27,7 +38,9 @@ public struct StepContext: Sendable {
         isCompensation: Bool,
         input: WorkflowValue,
         outputs: [String: WorkflowValue],
-        childWorkflows: (any ChildWorkflows)? = nil
+        childWorkflows: (any ChildWorkflows)? = nil,
+        correlationID: String? = nil,
+        timeRemaining: Duration? = nil
     ) {
         self.workflowID = workflowID
         self.workflowType = workflowType
@@ -38,6 +51,8 @@ public struct StepContext: Sendable {
         self.input = input
         self.outputs = outputs
         self.childWorkflows = childWorkflows
+        self.correlationID = correlationID
+        self.timeRemaining = timeRemaining
     }
 
     /// The workflow input decoded as `T`.

@@ -178,6 +178,7 @@ struct WorkflowDriver {
                     ))
                     continue
                 }
+                let deadline = invocation.deadline
                 let context = StepContext(
                     workflowID: snapshot.id,
                     workflowType: snapshot.type,
@@ -187,9 +188,10 @@ struct WorkflowDriver {
                     isCompensation: invocation.isCompensation,
                     input: snapshot.input,
                     outputs: snapshot.outputs,
-                    childWorkflows: engine
+                    childWorkflows: engine,
+                    correlationID: snapshot.correlationID,
+                    timeRemaining: deadline.map { max(.zero, clock.now().duration(to: $0)) }
                 )
-                let deadline = invocation.deadline
                 pending += 1
                 group.addTask { .result(index, await Self.attempt(body, context: context, deadline: deadline, clock: clock)) }
             }
@@ -235,7 +237,7 @@ struct WorkflowDriver {
         await withTaskGroup(of: Result<WorkflowValue, StepError>?.self) { group in
             group.addTask {
                 do {
-                    return .success(try await body(context))
+                    return .success(try await StepContext.$current.withValue(context) { try await body(context) })
                 } catch {
                     return .failure(StepError(classifying: error))
                 }

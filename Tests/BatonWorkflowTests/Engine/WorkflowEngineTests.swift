@@ -1,4 +1,5 @@
 import BatonWorkflow
+import Synchronization
 import Testing
 
 @Suite("WorkflowEngine (in-memory store, manual clock)")
@@ -139,6 +140,48 @@ struct WorkflowEngineTests {
         #expect(final.status == .compensated)
         #expect(final.step("hang")?.error?.code == .deadlineExceeded)
         #expect(ledger.names == ["reserve", "hang", "undo:reserve"])
+    }
+
+    @Test("a running step sees its context as StepContext.current: time left until the earlier deadline, correlation id")
+    func currentStepContext() async throws {
+        struct Seen: Sendable, Equatable {
+            var step: String
+            var isCompensation: Bool
+            var timeRemaining: Duration?
+            var correlationID: String?
+        }
+        let seen = Mutex<[Seen]>([])
+        let observe: StepAction = { context in
+            // Read through the task-local, as an adapter deep inside a contract call would.
+            let current = try #require(StepContext.current)
+            #expect(current.idempotencyKey == context.idempotencyKey)
+            seen.withLock {
+                $0.append(Seen(step: current.stepName, isCompensation: current.isCompensation, timeRemaining: current.timeRemaining, correlationID: current.correlationID))
+            }
+            if current.stepName == "refuse" { throw StepError(.failedPrecondition, "no") }
+            return .null
+        }
+        let definition = WorkflowDefinition("deadlines", configuration: .defaults { $0.timeout = .seconds(10) }) {
+            StepDefinition.call("long", action: observe, compensate: observe).timeout(.seconds(30))
+            StepDefinition.call("short", action: observe).timeout(.seconds(2))
+            StepDefinition.call("unbounded", action: observe)
+            StepDefinition.call("refuse", action: observe)
+        }
+        let engine = try makeEngine([definition])
+        let final = try await withRunningEngine(engine) { engine in
+            try await engine.start(type: "deadlines", id: "w", correlationID: "corr-1")
+            return try await engine.waitForCompletion(id: "w")
+        }
+        #expect(final.status == .compensated)
+        #expect(StepContext.current == nil)
+        #expect(seen.withLock { $0 } == [
+            Seen(step: "long", isCompensation: false, timeRemaining: .seconds(10), correlationID: "corr-1"),
+            Seen(step: "short", isCompensation: false, timeRemaining: .seconds(2), correlationID: "corr-1"),
+            Seen(step: "unbounded", isCompensation: false, timeRemaining: .seconds(10), correlationID: "corr-1"),
+            Seen(step: "refuse", isCompensation: false, timeRemaining: .seconds(10), correlationID: "corr-1"),
+            // A compensation runs past the workflow's deadline: only its own step timeout bounds it.
+            Seen(step: "long", isCompensation: true, timeRemaining: .seconds(30), correlationID: "corr-1"),
+        ])
     }
 
     @Test("pause holds the workflow after its in-flight step; resume continues")
