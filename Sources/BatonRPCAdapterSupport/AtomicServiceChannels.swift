@@ -1,6 +1,7 @@
 public import BatonRPC
 public import ServiceLifecycle
 import BatonAtomicAPI
+import BatonWorkflow
 import Synchronization
 
 /// What an RPC adapter's calls to its atomic services share: one ``LoadBalancedRPCClient`` per
@@ -58,10 +59,17 @@ public final class AtomicServiceChannels: Sendable {
         for balancer in balancers { await balancer.close() }
     }
 
-    /// The options of one call: the configured deadline and `correlationID` as `x-correlation-id`.
+    /// The options of one call. Inside a workflow step (``StepContext/current``), the deadline
+    /// is the earlier of the configured ``Configuration/timeout`` and the step's time remaining,
+    /// and `x-correlation-id` is the workflow's correlation id; elsewhere they are the
+    /// configured timeout and `correlationID` (the business id the adapter knows, e.g. the order).
     public func callOptions(correlationID: String?) -> CallOptions {
-        var options = CallOptions(timeout: configuration.timeout)
-        if let correlationID, !correlationID.isEmpty { options.metadata.append(AtomicMetadata.correlationID, correlationID) }
+        let step = StepContext.current
+        let timeout = [configuration.timeout, step?.timeRemaining].compactMap { $0 }.min()
+        var options = CallOptions(timeout: timeout)
+        if let correlationID = step?.correlationID ?? correlationID, !correlationID.isEmpty {
+            options.metadata.append(AtomicMetadata.correlationID, correlationID)
+        }
         return options
     }
 

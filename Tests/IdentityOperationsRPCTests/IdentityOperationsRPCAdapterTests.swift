@@ -1,5 +1,6 @@
 import BatonAtomicAPI
 import BatonRPC
+import BatonWorkflow
 import BatonReferenceServicesTesting
 import IdentityOperations
 import IdentityOperationsRPC
@@ -16,14 +17,17 @@ struct IdentityOperationsRPCAdapterTests {
             var method: String
             var idempotencyKey: String
             var correlationID: String?
-            var hasDeadline: Bool
+            /// Time left until the received deadline, when the call arrived.
+            var timeLeft: Duration?
+            var hasDeadline: Bool { timeLeft != nil }
         }
         let calls = Mutex<[Call]>([])
 
         func record(_ context: ServerContext, _ key: String) {
             let call = Call(
                 method: context.method.method, idempotencyKey: key,
-                correlationID: context.requestMetadata[string: AtomicMetadata.correlationID], hasDeadline: context.deadline != nil)
+                correlationID: context.requestMetadata[string: AtomicMetadata.correlationID],
+                timeLeft: context.deadline.map { ContinuousClock.now.duration(to: $0) })
             calls.withLock { $0.append(call) }
         }
 
@@ -55,26 +59,78 @@ struct IdentityOperationsRPCAdapterTests {
         { .init() }
     }
 
-    @Test("every call carries the idempotency key, a grpc-timeout and the user id as x-correlation-id (undo calls too)")
-    func callMetadata() async throws {
+    /// Runs `body` against an adapter on a recording session service; answers what it received.
+    static func recording(
+        _ configuration: IdentityOperationsAdapters.RPC.Configuration = .defaults,
+        _ body: (IdentityOperationsAdapters.RPC) async throws -> Void
+    ) async throws -> [RecordingSessions.Call] {
         let sessions = RecordingSessions()
         let server = RPCServer(services: [sessions])
         let running = Task { try await server.run() }
         let port = try #require(try await server.listeningAddress.port)
-        let adapter = IdentityOperationsAdapters.rpc(endpoints: [.init(host: "127.0.0.1", port: port)])
-        let session = try await adapter.createSession(userID: "u-7", tenantID: "acme", idempotencyKey: "k-create")
-        let error = await #expect(throws: IdentityOperationsError.self) {
-            try await adapter.revokeSession(sessionID: session.sessionID, idempotencyKey: "k-revoke")
+        let adapter = IdentityOperationsAdapters.rpc(endpoints: [.init(host: "127.0.0.1", port: port)], configuration: configuration)
+        do {
+            try await body(adapter)
+        } catch {
+            Issue.record(error)
         }
-        #expect(error?.code == .alreadyUndone)
         await adapter.close()
         server.beginGracefulShutdown()
         try await running.value
-        let calls = sessions.calls.withLock { $0 }
+        return sessions.calls.withLock { $0 }
+    }
+
+    /// The context of a step with `timeRemaining` left, in a workflow correlated by `wf-corr`.
+    static func step(timeRemaining: Duration?) -> StepContext {
+        StepContext(
+            workflowID: "wf-1", workflowType: "T", stepName: "s", attempt: 1, idempotencyKey: "k", isCompensation: false,
+            input: .null, outputs: [:], correlationID: "wf-corr", timeRemaining: timeRemaining)
+    }
+
+    @Test("every call carries the idempotency key, a grpc-timeout and the user id as x-correlation-id (undo calls too)")
+    func callMetadata() async throws {
+        let calls = try await Self.recording { adapter in
+            let session = try await adapter.createSession(userID: "u-7", tenantID: "acme", idempotencyKey: "k-create")
+            let error = await #expect(throws: IdentityOperationsError.self) {
+                try await adapter.revokeSession(sessionID: session.sessionID, idempotencyKey: "k-revoke")
+            }
+            #expect(error?.code == .alreadyUndone)
+        }
         #expect(calls.map(\.method) == ["CreateSession", "RevokeSession"])
         #expect(calls.map(\.idempotencyKey) == ["k-create", "k-revoke"])
         #expect(calls.map(\.correlationID) == ["u-7", "u-7"])
         #expect(calls.allSatisfy { $0.hasDeadline })
+    }
+
+    @Test("inside a step, grpc-timeout is the earlier of the configured timeout and the step's time remaining")
+    func stepDeadline() async throws {
+        let calls = try await Self.recording(.defaults { $0.timeout = .seconds(5) }) { adapter in
+            _ = try await StepContext.$current.withValue(Self.step(timeRemaining: .milliseconds(800))) {
+                try await adapter.createSession(userID: "u-7", tenantID: "acme", idempotencyKey: "k-1")
+            }
+            _ = try await StepContext.$current.withValue(Self.step(timeRemaining: .seconds(60))) {
+                try await adapter.createSession(userID: "u-7", tenantID: "acme", idempotencyKey: "k-2")
+            }
+            _ = try await StepContext.$current.withValue(Self.step(timeRemaining: nil)) {
+                try await adapter.createSession(userID: "u-7", tenantID: "acme", idempotencyKey: "k-3")
+            }
+        }
+        let left = calls.compactMap(\.timeLeft)
+        try #require(left.count == 3)
+        #expect(left[0] <= .milliseconds(800) && left[0] > .milliseconds(300), "the step's 800 ms, not the configured 5 s")
+        #expect(left[1] <= .seconds(5) && left[1] > .seconds(4), "the configured 5 s, earlier than the step's 60 s")
+        #expect(left[2] <= .seconds(5) && left[2] > .seconds(4), "the configured 5 s when the step has no deadline")
+    }
+
+    @Test("inside a step, x-correlation-id is the workflow's correlation id")
+    func stepCorrelationID() async throws {
+        let calls = try await Self.recording { adapter in
+            _ = try await StepContext.$current.withValue(Self.step(timeRemaining: nil)) {
+                try await adapter.createSession(userID: "u-7", tenantID: "acme", idempotencyKey: "k-1")
+            }
+            _ = try await adapter.createSession(userID: "u-7", tenantID: "acme", idempotencyKey: "k-2")
+        }
+        #expect(calls.map(\.correlationID) == ["wf-corr", "u-7"])
     }
 
     @Test("statuses map to IdentityOperationsError and back, refusals by their baton-error-reason")
