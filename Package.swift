@@ -81,7 +81,7 @@ func rpcAdapter(_ name: String) -> [Target] {
     ]
 }
 
-let rpcAdapters = ["OrderFulfillment", "IdentityOperations"]
+let rpcAdapters = ["OrderFulfillment", "IdentityOperations", "SupplyChainOperations"]
 
 func orchestratorProducts(_ name: String) -> [Product] {
     [
@@ -256,7 +256,7 @@ let package = Package(
             dependencies: [
                 "BatonServer", "BatonAPI", "BatonRPC", "BatonWorkflow", "BatonWorkflowSQLite", "BatonReferenceServices",
                 "OrderFulfillment", "OrderFulfillmentInMemory", "OrderFulfillmentRPC", "IdentityOperations", "IdentityOperationsInMemory",
-                "IdentityOperationsRPC", "SupplyChainOperations", "SupplyChainOperationsInMemory",
+                "IdentityOperationsRPC", "SupplyChainOperations", "SupplyChainOperationsInMemory", "SupplyChainOperationsRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -281,6 +281,7 @@ let package = Package(
                 "BatonAtomicAPI", "BatonRPC", "BatonRPCAdapterSupport",
                 "OrderFulfillment", "OrderFulfillmentInMemory", "OrderFulfillmentRPC",
                 "IdentityOperations", "IdentityOperationsInMemory", "IdentityOperationsRPC",
+                "SupplyChainOperations", "SupplyChainOperationsInMemory", "SupplyChainOperationsRPC",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -12,6 +12,7 @@ import BatonRPC
 import ServiceLifecycle
 import SupplyChainOperations
 import SupplyChainOperationsInMemory
+import SupplyChainOperationsRPC
 
 /// The composition root's list of hosted orchestrators, each built on the adapters the
 /// settings choose. Swapping a backend happens here and nowhere else.
@@ -56,7 +57,8 @@ enum Orchestrators {
             for tenant in tenants { identity.createTenant(tenant) }
         }
 
-        /// Puts the supply-chain demo data into a fresh in-memory backend.
+        /// Puts the supply-chain demo data into a fresh in-memory backend, the composition
+        /// root's or the reference services'.
         static func seed(_ supply: SupplyChainOperationsAdapters.InMemory) async throws {
             supply.addVendor(vendor)
             for warehouse in warehouses { supply.addWarehouse(warehouse) }
@@ -86,14 +88,12 @@ enum Orchestrators {
         var services: [any Service]
     }
 
-    /// With `--adapters rpc`, OrderFulfillment and IdentityOperations call the atomic services
-    /// (`baton services`) at `--services`; SupplyChainOperations, which has no RPC adapter yet,
-    /// stays on its in-memory backend.
+    /// With `--adapters rpc`, every orchestrator calls the atomic services (`baton services`,
+    /// which seeds the same demo data) at `--services`.
     static func compose(settings: ServerSettings, logger: Logger) async throws -> Composition {
-        let supply = SupplyChainOperationsAdapters.inMemory()
-        try await DemoData.seed(supply)
         let orderServices: OrderFulfillmentServices
         let identityServices: IdentityOperationsServices
+        let supplyServices: SupplyChainOperationsServices
         var background: [any Service] = []
         switch settings.adapters {
         case .inMemory:
@@ -103,18 +103,23 @@ enum Orchestrators {
             let identity = IdentityOperationsAdapters.inMemory()
             DemoData.seed(identity)
             identityServices = identity.services
+            let supply = SupplyChainOperationsAdapters.inMemory()
+            try await DemoData.seed(supply)
+            supplyServices = supply.services
         case .rpc:
             let orders = OrderFulfillmentAdapters.rpc(endpoints: settings.services)
             let identity = IdentityOperationsAdapters.rpc(endpoints: settings.services)
+            let supply = SupplyChainOperationsAdapters.rpc(endpoints: settings.services)
             orderServices = orders.services
             identityServices = identity.services
-            background = orders.backgroundServices + identity.backgroundServices
+            supplyServices = supply.services
+            background = orders.backgroundServices + identity.backgroundServices + supply.backgroundServices
         }
         return Composition(
             orchestrators: [
                 .orderFulfillment(OrderFulfillmentOrchestrator(services: orderServices, logger: logger)),
                 .identityOperations(IdentityOperationsOrchestrator(services: identityServices, logger: logger)),
-                .supplyChainOperations(SupplyChainOperationsOrchestrator(services: supply.services, logger: logger)),
+                .supplyChainOperations(SupplyChainOperationsOrchestrator(services: supplyServices, logger: logger)),
             ],
             services: background
         )

@@ -18,8 +18,8 @@ public protocol AtomicErrorCode: Hashable, Sendable {
 /// | one of ``refusals`` | FAILED_PRECONDITION | the code's name |
 /// | any other | the status named like the code's step code | — |
 ///
-/// Read back, a FAILED_PRECONDITION is the refusal its reason names; another status is the
-/// first of ``statuses`` classified as that status (so UNAVAILABLE and DEADLINE_EXCEEDED stay
+/// Read back, a FAILED_PRECONDITION is the refusal its reason names; any status (without a
+/// known reason) is the first of ``statuses`` classified as that status (so UNAVAILABLE and DEADLINE_EXCEEDED stay
 /// retryable), or else an unlisted code with the status's name, classified as the engine's
 /// step code of that name.
 public protocol AtomicStatusError: Error, Sendable {
@@ -49,7 +49,8 @@ extension AtomicStatusError {
         let code: Code
         if error.code == .failedPrecondition {
             let reason = error.metadata[string: AtomicMetadata.errorReason]
-            code = Self.refusals.first { $0.name == reason } ?? Code(unlisted: name, classifiedAs: .failedPrecondition)
+            code = Self.refusals.first { $0.name == reason } ?? Self.statuses.first { $0.stepCode.name == name }
+                ?? Code(unlisted: name, classifiedAs: .failedPrecondition)
         } else {
             code = Self.statuses.first { $0.stepCode.name == name } ?? Code(unlisted: name, classifiedAs: StepError.Code(name))
         }

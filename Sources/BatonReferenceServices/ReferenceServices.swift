@@ -5,10 +5,14 @@ import IdentityOperationsInMemory
 import Logging
 import OrderFulfillment
 import OrderFulfillmentInMemory
+import SupplyChainOperations
+import SupplyChainOperationsInMemory
 
 /// The reference atomic services, served over gRPC with their truth in memory: one family per
 /// orchestrator — inventory, payment, shipping and the order notifier for OrderFulfillment;
-/// users and MFA, tenants, audit, sessions and the user notifier for IdentityOperations.
+/// users and MFA, tenants, audit, sessions and the user notifier for IdentityOperations; sales
+/// (orders, returns, history), procurement, warehouse, receivables and valuation for
+/// SupplyChainOperations.
 ///
 /// Each family's behaviour is its orchestrator's in-memory adapter's, reused, not
 /// re-implemented: stock runs out, charges past a customer's limit are declined, emails are
@@ -77,12 +81,16 @@ public final class ReferenceServices: Sendable {
     }
 
     /// The fully qualified names of the atomic services hosted (health reports each).
-    public static let serviceNames = ReferenceFamily.orderFulfillmentServiceNames + ReferenceFamily.identityServiceNames
+    public static let serviceNames =
+        ReferenceFamily.orderFulfillmentServiceNames + ReferenceFamily.identityServiceNames + ReferenceFamily.supplyChainServiceNames
 
     /// OrderFulfillment's truth: stock, payments, deliveries, order confirmations.
     public let orders: OrderFulfillmentAdapters.InMemory
     /// IdentityOperations' truth: users, tenants, audit trail, messages, sessions, MFA.
     public let identity: IdentityOperationsAdapters.InMemory
+    /// SupplyChainOperations' truth: sales and purchase orders, warehouse stock, transfers,
+    /// returns, invoices, credit notes, valuation, sales history.
+    public let supplyChain: SupplyChainOperationsAdapters.InMemory
     public let configuration: Configuration
     let logger: Logger
     let families: [ReferenceFamily]
@@ -93,7 +101,8 @@ public final class ReferenceServices: Sendable {
         self.logger = logger
         self.orders = OrderFulfillmentAdapters.inMemory(.defaults { $0.defaultPaymentLimitMinor = configuration.defaultPaymentLimitMinor })
         self.identity = IdentityOperationsAdapters.inMemory()
-        self.families = [.orderFulfillment(orders), .identity(identity)]
+        self.supplyChain = SupplyChainOperationsAdapters.inMemory()
+        self.families = [.orderFulfillment(orders), .identity(identity), .supplyChain(supplyChain)]
         if let latency = configuration.latency {
             for operation in families.flatMap(\.operations) { operation.addLatency(latency, .max) }
         }

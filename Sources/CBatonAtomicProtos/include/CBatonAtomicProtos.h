@@ -13,5 +13,10 @@
 #include "atomic/tenant/v1/tenant.pb-c.h"
 #include "atomic/audit/v1/audit.pb-c.h"
 #include "atomic/session/v1/session.pb-c.h"
+#include "atomic/sales/v1/sales.pb-c.h"
+#include "atomic/procurement/v1/procurement.pb-c.h"
+#include "atomic/warehouse/v1/warehouse.pb-c.h"
+#include "atomic/receivable/v1/receivable.pb-c.h"
+#include "atomic/valuation/v1/valuation.pb-c.h"
 #include "atomic/faults/v1/faults.pb-c.h"
 #endif

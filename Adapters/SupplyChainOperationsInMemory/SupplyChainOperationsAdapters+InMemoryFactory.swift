@@ -1,7 +1,6 @@
 import SupplyChainOperations
 
-/// Implementations of the SupplyChainOperations contracts, found through static factories.
-public enum SupplyChainOperationsAdapters {
+extension SupplyChainOperationsAdapters {
     /// A fresh in-memory backend playing every role; ``InMemory/services`` wires it into the orchestrator.
     public static func inMemory() -> InMemory {
         InMemory()
