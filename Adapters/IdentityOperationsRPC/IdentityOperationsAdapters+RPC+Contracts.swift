@@ -1,5 +1,6 @@
 import BatonAtomicAPI
 import BatonRPC
+import BatonRPCAdapterSupport
 import IdentityOperations
 
 extension IdentityOperationsAdapters.RPC: UserDirectory {

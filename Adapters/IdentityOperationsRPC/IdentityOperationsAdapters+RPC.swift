@@ -2,7 +2,6 @@ import BatonAtomicAPI
 import BatonRPC
 import BatonRPCAdapterSupport
 import IdentityOperations
-import ServiceLifecycle
 
 extension IdentityOperationsAdapters {
     /// IdentityOperations' contracts on the atomic services (users and MFA, tenants, audit,
@@ -18,8 +17,9 @@ extension IdentityOperationsAdapters {
     ///
     /// Run ``backgroundServices`` (the balancers' health checks) in the composition root's
     /// `ServiceGroup`; without them every endpoint counts as healthy and only the breakers act.
-    public final class RPC: Sendable {
+    public final class RPC: AtomicRPCAdapter {
         public typealias Configuration = AtomicServiceChannels.Configuration
+        public typealias Failure = IdentityOperationsError
 
         /// Where each atomic service runs.
         public struct Endpoints: Sendable, Hashable {
@@ -84,28 +84,9 @@ extension IdentityOperationsAdapters {
             notifierClient = .init(channels.balancer(notifier))
         }
 
-        public var configuration: Configuration { channels.configuration }
-        /// One balancer per service, in the order users, MFA, tenants, audit, sessions, notifier.
-        public var balancers: [LoadBalancedRPCClient] { channels.balancers }
-
         /// This adapter as the bundle of contracts the orchestrator is built from.
         public var services: IdentityOperationsServices {
             IdentityOperationsServices(users: self, memberships: self, audit: self, notifications: self, sessions: self, mfa: self)
-        }
-
-        /// What must run beside the orchestrator: the balancers (health checks; they close
-        /// their connections on graceful shutdown).
-        public var backgroundServices: [any Service] { channels.backgroundServices }
-
-        /// Closes every connection (when ``backgroundServices`` are not run).
-        public func close() async {
-            await channels.close()
-        }
-
-        /// Runs one call with this adapter's deadline and `correlationID`, reading a failed
-        /// status as an ``IdentityOperationsError``.
-        func call<Response>(correlationID: String?, _ body: (CallOptions) async throws -> Response) async throws -> Response {
-            try await channels.call(failingWith: IdentityOperationsError.self, correlationID: correlationID, body)
         }
     }
 

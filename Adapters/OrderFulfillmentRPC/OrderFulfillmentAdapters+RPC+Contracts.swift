@@ -1,5 +1,6 @@
 import BatonAtomicAPI
 import BatonRPC
+import BatonRPCAdapterSupport
 import OrderFulfillment
 
 extension OrderFulfillmentAdapters.RPC: InventoryReservations {

@@ -2,7 +2,6 @@ import BatonAtomicAPI
 import BatonRPC
 import BatonRPCAdapterSupport
 import OrderFulfillment
-import ServiceLifecycle
 
 extension OrderFulfillmentAdapters {
     /// OrderFulfillment's contracts on the atomic services (inventory, payment, shipping,
@@ -17,8 +16,9 @@ extension OrderFulfillmentAdapters {
     ///
     /// Run ``backgroundServices`` (the balancers' health checks) in the composition root's
     /// `ServiceGroup`; without them every endpoint counts as healthy and only the breakers act.
-    public final class RPC: Sendable {
+    public final class RPC: AtomicRPCAdapter {
         public typealias Configuration = AtomicServiceChannels.Configuration
+        public typealias Failure = OrderFulfillmentError
 
         /// Where each atomic service runs.
         public struct Endpoints: Sendable, Hashable {
@@ -70,28 +70,9 @@ extension OrderFulfillmentAdapters {
             notifierClient = .init(channels.balancer(notifier))
         }
 
-        public var configuration: Configuration { channels.configuration }
-        /// One balancer per service, in the order inventory, payment, shipping, notifier.
-        public var balancers: [LoadBalancedRPCClient] { channels.balancers }
-
         /// This adapter as the bundle of contracts the orchestrator is built from.
         public var services: OrderFulfillmentServices {
             OrderFulfillmentServices(inventory: self, payments: self, delivery: self, notifications: self)
-        }
-
-        /// What must run beside the orchestrator: the balancers (health checks; they close
-        /// their connections on graceful shutdown).
-        public var backgroundServices: [any Service] { channels.backgroundServices }
-
-        /// Closes every connection (when ``backgroundServices`` are not run).
-        public func close() async {
-            await channels.close()
-        }
-
-        /// Runs one call with this adapter's deadline and `correlationID`, reading a failed
-        /// status as an ``OrderFulfillmentError``.
-        func call<Response>(correlationID: String?, _ body: (CallOptions) async throws -> Response) async throws -> Response {
-            try await channels.call(failingWith: OrderFulfillmentError.self, correlationID: correlationID, body)
         }
     }
 

@@ -1,5 +1,6 @@
 import BatonAtomicAPI
 import BatonRPC
+import BatonRPCAdapterSupport
 import SupplyChainOperations
 
 extension SupplyChainOperationsAdapters.RPC: SalesOrders {

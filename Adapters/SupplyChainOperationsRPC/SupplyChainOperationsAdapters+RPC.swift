@@ -1,7 +1,6 @@
 import BatonAtomicAPI
 import BatonRPC
 import BatonRPCAdapterSupport
-import ServiceLifecycle
 import SupplyChainOperations
 
 extension SupplyChainOperationsAdapters {
@@ -20,8 +19,9 @@ extension SupplyChainOperationsAdapters {
     ///
     /// Run ``backgroundServices`` (the balancers' health checks) in the composition root's
     /// `ServiceGroup`; without them every endpoint counts as healthy and only the breakers act.
-    public final class RPC: Sendable {
+    public final class RPC: AtomicRPCAdapter {
         public typealias Configuration = AtomicServiceChannels.Configuration
+        public typealias Failure = SupplyChainError
 
         /// Where each atomic service runs.
         public struct Endpoints: Sendable, Hashable {
@@ -89,32 +89,12 @@ extension SupplyChainOperationsAdapters {
             valuationClient = .init(channels.balancer(valuation))
         }
 
-        public var configuration: Configuration { channels.configuration }
-        /// One balancer per service, in the order sales, returns, sales history, procurement,
-        /// warehouse, receivables, valuation.
-        public var balancers: [LoadBalancedRPCClient] { channels.balancers }
-
         /// This adapter as the bundle of contracts the orchestrator is built from.
         public var services: SupplyChainOperationsServices {
             SupplyChainOperationsServices(
                 salesOrders: self, purchaseOrders: self, stock: self, transfers: self,
                 receivables: self, returns: self, salesHistory: self, valuation: self
             )
-        }
-
-        /// What must run beside the orchestrator: the balancers (health checks; they close
-        /// their connections on graceful shutdown).
-        public var backgroundServices: [any Service] { channels.backgroundServices }
-
-        /// Closes every connection (when ``backgroundServices`` are not run).
-        public func close() async {
-            await channels.close()
-        }
-
-        /// Runs one call with this adapter's deadline and `correlationID`, reading a failed
-        /// status as a ``SupplyChainError``.
-        func call<Response>(correlationID: String?, _ body: (CallOptions) async throws -> Response) async throws -> Response {
-            try await channels.call(failingWith: SupplyChainError.self, correlationID: correlationID, body)
         }
     }
 

@@ -109,3 +109,34 @@ public final class CorrelationIDs: Sendable {
         owners.withLock { $0[recordID] }
     }
 }
+
+/// An orchestrator's RPC adapter: its contracts on atomic services reached through
+/// ``channels``. Gives every adapter the same lifecycle and call helper.
+public protocol AtomicRPCAdapter: Sendable {
+    /// The orchestrator's error that failed statuses are read as.
+    associatedtype Failure: AtomicStatusError
+    /// The balancers, call options and error reading every call goes through.
+    var channels: AtomicServiceChannels { get }
+}
+
+extension AtomicRPCAdapter {
+    public var configuration: AtomicServiceChannels.Configuration { channels.configuration }
+
+    /// One balancer per service, in the order the adapter declares its services.
+    public var balancers: [LoadBalancedRPCClient] { channels.balancers }
+
+    /// What must run beside the orchestrator: the balancers (health checks; they close their
+    /// connections on graceful shutdown).
+    public var backgroundServices: [any Service] { channels.backgroundServices }
+
+    /// Closes every connection (when ``backgroundServices`` are not run).
+    public func close() async {
+        await channels.close()
+    }
+
+    /// Runs one call with the adapter's deadline and `correlationID` (see
+    /// ``AtomicServiceChannels/callOptions(correlationID:)``), reading a failed status as `Failure`.
+    public func call<Response>(correlationID: String?, _ body: (CallOptions) async throws -> Response) async throws -> Response {
+        try await channels.call(failingWith: Failure.self, correlationID: correlationID, body)
+    }
+}

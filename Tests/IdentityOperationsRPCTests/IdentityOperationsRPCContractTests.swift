@@ -1,4 +1,5 @@
 import BatonContractTesting
+import BatonReferenceServicesTesting
 import IdentityOperationsContractSuite
 import Testing
 
@@ -9,12 +10,6 @@ struct IdentityOperationsRPCContractTests {
     @Test("contract check", arguments: IdentityOperationsContract.checks)
     func check(_ check: ContractCheck<any IdentityOperationsBackendFactory>) async throws {
         let factory = RPCIdentityFactory()
-        do {
-            try await check.run(factory)
-        } catch {
-            await factory.shutdown()
-            throw error
-        }
-        await factory.shutdown()
+        try await run({ try await check.run(factory) }, thenShutDown: factory.shutdown)
     }
 }

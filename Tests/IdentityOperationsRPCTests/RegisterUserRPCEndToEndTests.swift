@@ -3,7 +3,6 @@ import BatonReferenceServicesTesting
 import BatonWorkflow
 import BatonWorkflowSQLite
 import BatonWorkflowTesting
-import Foundation
 import IdentityOperations
 import IdentityOperationsInMemory
 import IdentityOperationsRPC
@@ -26,7 +25,7 @@ struct RegisterUserRPCEndToEndTests {
         let adapter: IdentityOperationsAdapters.RPC
         let orchestrator: IdentityOperationsOrchestrator
         let engine: WorkflowEngine
-        let storePath: String
+        let store = TemporarySQLitePath()
 
         var backend: IdentityOperationsAdapters.InMemory { services.references.identity }
 
@@ -35,8 +34,7 @@ struct RegisterUserRPCEndToEndTests {
             services.references.identity.createTenant("acme")
             adapter = services.identityAdapter()
             orchestrator = IdentityOperationsOrchestrator(services: adapter.services)
-            storePath = FileManager.default.temporaryDirectory.appendingPathComponent("baton-e2e-\(UUID().uuidString).sqlite").path
-            engine = try WorkflowEngine(definitions: orchestrator.workflows, store: try SQLiteWorkflowStore(path: storePath), clock: SystemWorkflowClock())
+            engine = try WorkflowEngine(definitions: orchestrator.workflows, store: try SQLiteWorkflowStore(path: store.path), clock: SystemWorkflowClock())
         }
 
         /// Registers `request`, runs `whileRunning` beside it, and returns the final snapshot.
@@ -54,7 +52,7 @@ struct RegisterUserRPCEndToEndTests {
         func tearDown() async {
             await adapter.close()
             await services.stop()
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: storePath + suffix) }
+            store.remove()
         }
     }
 
@@ -120,16 +118,7 @@ struct RegisterUserRPCEndToEndTests {
         let port = h.services.port
         try h.services.references.addLatency(.milliseconds(500), to: "AddMember", calls: 1)
         let final = try await h.register { engine in
-            try await poll(until: "the assignment is in flight") {
-                try await engine.snapshot(id: Self.workflowID).step(Step.assignTenant)?.status == .running
-            }
-            try await Task.sleep(for: .milliseconds(100))
-            await h.services.stop()
-            try await poll(until: "a retry has failed against the stopped services") {
-                let step = try await engine.snapshot(id: Self.workflowID).step(Step.assignTenant)
-                return (step?.attempts ?? 0) >= 2 && step?.status == .retryScheduled
-            }
-            try await h.services.start()
+            try await h.services.stop(during: Step.assignTenant, of: Self.workflowID, on: engine)
         }
         await h.tearDown()
         #expect(h.services.port == port)

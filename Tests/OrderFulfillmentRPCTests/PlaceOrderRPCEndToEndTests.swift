@@ -2,7 +2,6 @@ import BatonReferenceServicesTesting
 import BatonWorkflow
 import BatonWorkflowSQLite
 import BatonWorkflowTesting
-import Foundation
 import OrderFulfillment
 import OrderFulfillmentRPC
 import Testing
@@ -29,7 +28,7 @@ struct PlaceOrderRPCEndToEndTests {
         let adapter: OrderFulfillmentAdapters.RPC
         let orchestrator: OrderFulfillmentOrchestrator
         let engine: WorkflowEngine
-        let storePath: String
+        let store = TemporarySQLitePath()
 
         init() async throws {
             services = try await RunningReferenceServices.started()
@@ -37,8 +36,7 @@ struct PlaceOrderRPCEndToEndTests {
             services.references.orders.stock(sku: "sku-b", quantity: 10)
             adapter = services.adapter()
             orchestrator = OrderFulfillmentOrchestrator(services: adapter.services)
-            storePath = FileManager.default.temporaryDirectory.appendingPathComponent("baton-e2e-\(UUID().uuidString).sqlite").path
-            engine = try WorkflowEngine(definitions: orchestrator.workflows, store: try SQLiteWorkflowStore(path: storePath), clock: SystemWorkflowClock())
+            engine = try WorkflowEngine(definitions: orchestrator.workflows, store: try SQLiteWorkflowStore(path: store.path), clock: SystemWorkflowClock())
         }
 
         /// Places the order, runs `whileRunning` beside it, and returns the final snapshot.
@@ -53,7 +51,7 @@ struct PlaceOrderRPCEndToEndTests {
         func tearDown() async {
             await adapter.close()
             await services.stop()
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: storePath + suffix) }
+            store.remove()
         }
     }
 
@@ -102,16 +100,7 @@ struct PlaceOrderRPCEndToEndTests {
         let port = h.services.port
         try h.services.references.addLatency(.milliseconds(500), to: "Charge", calls: 1)
         let final = try await h.placeOrder { engine in
-            try await poll(until: "the charge is in flight") {
-                try await engine.snapshot(id: Self.workflowID).step(Step.processPayment)?.status == .running
-            }
-            try await Task.sleep(for: .milliseconds(100))
-            await h.services.stop()
-            try await poll(until: "a retry has failed against the stopped services") {
-                let step = try await engine.snapshot(id: Self.workflowID).step(Step.processPayment)
-                return (step?.attempts ?? 0) >= 2 && step?.status == .retryScheduled
-            }
-            try await h.services.start()
+            try await h.services.stop(during: Step.processPayment, of: Self.workflowID, on: engine)
         }
         await h.tearDown()
         let backend = h.services.references.orders

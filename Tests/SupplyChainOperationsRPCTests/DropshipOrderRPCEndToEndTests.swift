@@ -3,7 +3,6 @@ import BatonReferenceServicesTesting
 import BatonWorkflow
 import BatonWorkflowSQLite
 import BatonWorkflowTesting
-import Foundation
 import SupplyChainOperations
 import SupplyChainOperationsInMemory
 import SupplyChainOperationsRPC
@@ -30,7 +29,7 @@ struct DropshipOrderRPCEndToEndTests {
         let adapter: SupplyChainOperationsAdapters.RPC
         let orchestrator: SupplyChainOperationsOrchestrator
         let engine: WorkflowEngine
-        let storePath: String
+        let store = TemporarySQLitePath()
 
         var backend: SupplyChainOperationsAdapters.InMemory { services.references.supplyChain }
 
@@ -42,8 +41,7 @@ struct DropshipOrderRPCEndToEndTests {
                 $0.retry = RetryPolicy(maxAttempts: 10, backoff: .fixed(.milliseconds(200)))
                 $0.compensationRetry = RetryPolicy(maxAttempts: 10, backoff: .fixed(.milliseconds(200)))
             })
-            storePath = FileManager.default.temporaryDirectory.appendingPathComponent("baton-e2e-\(UUID().uuidString).sqlite").path
-            engine = try WorkflowEngine(definitions: orchestrator.workflows, store: try SQLiteWorkflowStore(path: storePath), clock: SystemWorkflowClock())
+            engine = try WorkflowEngine(definitions: orchestrator.workflows, store: try SQLiteWorkflowStore(path: store.path), clock: SystemWorkflowClock())
         }
 
         /// Starts the dropship order, runs `whileRunning` beside it, signals the shipment, and
@@ -61,7 +59,7 @@ struct DropshipOrderRPCEndToEndTests {
         func tearDown() async {
             await adapter.close()
             await services.stop()
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: storePath + suffix) }
+            store.remove()
         }
     }
 
@@ -124,16 +122,7 @@ struct DropshipOrderRPCEndToEndTests {
         let port = h.services.port
         try h.services.references.addLatency(.milliseconds(500), to: "CreatePurchaseOrder", calls: 1)
         let final = try await h.dropship { engine in
-            try await poll(until: "the purchase order is in flight") {
-                try await engine.snapshot(id: Self.workflowID).step(Steps.placePurchaseOrder)?.status == .running
-            }
-            try await Task.sleep(for: .milliseconds(100))
-            await h.services.stop()
-            try await poll(until: "a retry has failed against the stopped services") {
-                let step = try await engine.snapshot(id: Self.workflowID).step(Steps.placePurchaseOrder)
-                return (step?.attempts ?? 0) >= 2 && step?.status == .retryScheduled
-            }
-            try await h.services.start()
+            try await h.services.stop(during: Steps.placePurchaseOrder, of: Self.workflowID, on: engine)
         }
         await h.tearDown()
         #expect(h.services.port == port)

@@ -1,4 +1,5 @@
 import BatonContractTesting
+import BatonReferenceServicesTesting
 import SupplyChainOperationsContractSuite
 import Testing
 
@@ -9,12 +10,6 @@ struct SupplyChainOperationsRPCContractTests {
     @Test("contract check", arguments: SupplyChainOperationsContract.checks)
     func check(_ check: ContractCheck<any SupplyChainOperationsBackendFactory>) async throws {
         let factory = RPCSupplyChainFactory()
-        do {
-            try await check.run(factory)
-        } catch {
-            await factory.shutdown()
-            throw error
-        }
-        await factory.shutdown()
+        try await run({ try await check.run(factory) }, thenShutDown: factory.shutdown)
     }
 }
