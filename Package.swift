@@ -316,7 +316,7 @@ let package = Package(
         // Reference services on a real socket, stopped and started by RPC adapter tests.
         .target(
             name: "BatonReferenceServicesTesting",
-            dependencies: ["BatonReferenceServices", "BatonRPC", "BatonWorkflow"],
+            dependencies: ["BatonReferenceServices", "BatonRPC", "BatonRPCAdapterSupport", "BatonWorkflow", "BatonWorkflowSQLite"],
             path: "Tests/Support/BatonReferenceServicesTesting",
             swiftSettings: swiftSettings
         ),

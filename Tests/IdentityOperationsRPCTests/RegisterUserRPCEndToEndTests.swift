@@ -18,43 +18,7 @@ struct RegisterUserRPCEndToEndTests {
     static let request = RegisterUserRequest(email: "ada@example.com", displayName: "Ada", tenantID: "acme", role: "admin", requestedBy: "ops")
     static let workflowID = RegisterUser.workflowID(tenantID: "acme", email: "ada@example.com")
 
-    /// Reference services with the tenant `acme`, an RPC adapter on them, and an engine on a
-    /// fresh SQLite file.
-    struct Harness {
-        let services: RunningReferenceServices
-        let adapter: IdentityOperationsAdapters.RPC
-        let orchestrator: IdentityOperationsOrchestrator
-        let engine: WorkflowEngine
-        let store = TemporarySQLitePath()
-
-        var backend: IdentityOperationsAdapters.InMemory { services.references.identity }
-
-        init() async throws {
-            services = try await RunningReferenceServices.started()
-            services.references.identity.createTenant("acme")
-            adapter = services.identityAdapter()
-            orchestrator = IdentityOperationsOrchestrator(services: adapter.services)
-            engine = try WorkflowEngine(definitions: orchestrator.workflows, store: try SQLiteWorkflowStore(path: store.path), clock: SystemWorkflowClock())
-        }
-
-        /// Registers `request`, runs `whileRunning` beside it, and returns the final snapshot.
-        func register(
-            _ request: RegisterUserRequest = RegisterUserRPCEndToEndTests.request,
-            whileRunning: @Sendable (WorkflowEngine) async throws -> Void = { _ in }
-        ) async throws -> WorkflowSnapshot {
-            try await withRunningEngine(engine) { engine in
-                let started = try await orchestrator.registerUser(request, engine: engine)
-                try await whileRunning(engine)
-                return try await engine.waitForCompletion(id: started.id)
-            }
-        }
-
-        func tearDown() async {
-            await adapter.close()
-            await services.stop()
-            store.remove()
-        }
-    }
+    typealias Harness = EndToEndHarness<IdentityOperationsAdapters.RPC, IdentityOperationsOrchestrator>
 
     @Test("a registration creates the user, joins the tenant, audits and welcomes once each")
     func success() async throws {
@@ -130,5 +94,32 @@ struct RegisterUserRPCEndToEndTests {
         #expect(h.backend.effects(of: .createUser) == 1)
         #expect(h.backend.auditTrail.count == 1)
         #expect(h.backend.sentNotifications.count == 1)
+    }
+}
+
+extension EndToEndHarness<IdentityOperationsAdapters.RPC, IdentityOperationsOrchestrator> {
+    /// Reference services with the tenant `acme`, an RPC adapter on them, and an engine on a
+    /// fresh SQLite file.
+    init() async throws {
+        try await self.init(
+            seed: { $0.identity.createTenant("acme") },
+            adapter: { $0.identityAdapter() },
+            orchestrator: { IdentityOperationsOrchestrator(services: $0.services) },
+            workflows: \.workflows
+        )
+    }
+
+    var backend: IdentityOperationsAdapters.InMemory { services.references.identity }
+
+    /// Registers `request`, runs `whileRunning` beside it, and returns the final snapshot.
+    func register(
+        _ request: RegisterUserRequest = RegisterUserRPCEndToEndTests.request,
+        whileRunning: @Sendable (WorkflowEngine) async throws -> Void = { _ in }
+    ) async throws -> WorkflowSnapshot {
+        try await withRunningEngine(engine) { engine in
+            let started = try await orchestrator.registerUser(request, engine: engine)
+            try await whileRunning(engine)
+            return try await engine.waitForCompletion(id: started.id)
+        }
     }
 }

@@ -21,39 +21,7 @@ struct PlaceOrderRPCEndToEndTests {
     )
     static let workflowID = PlaceOrder.workflowID(orderID: "o-1")
 
-    /// Reference services stocked with 10 of each sku, an RPC adapter on them, and an engine on
-    /// a fresh SQLite file.
-    struct Harness {
-        let services: RunningReferenceServices
-        let adapter: OrderFulfillmentAdapters.RPC
-        let orchestrator: OrderFulfillmentOrchestrator
-        let engine: WorkflowEngine
-        let store = TemporarySQLitePath()
-
-        init() async throws {
-            services = try await RunningReferenceServices.started()
-            services.references.orders.stock(sku: "sku-a", quantity: 10)
-            services.references.orders.stock(sku: "sku-b", quantity: 10)
-            adapter = services.adapter()
-            orchestrator = OrderFulfillmentOrchestrator(services: adapter.services)
-            engine = try WorkflowEngine(definitions: orchestrator.workflows, store: try SQLiteWorkflowStore(path: store.path), clock: SystemWorkflowClock())
-        }
-
-        /// Places the order, runs `whileRunning` beside it, and returns the final snapshot.
-        func placeOrder(whileRunning: @Sendable (WorkflowEngine) async throws -> Void = { _ in }) async throws -> WorkflowSnapshot {
-            try await withRunningEngine(engine) { engine in
-                try await orchestrator.placeOrder(PlaceOrderRPCEndToEndTests.request, engine: engine)
-                try await whileRunning(engine)
-                return try await engine.waitForCompletion(id: PlaceOrderRPCEndToEndTests.workflowID)
-            }
-        }
-
-        func tearDown() async {
-            await adapter.close()
-            await services.stop()
-            store.remove()
-        }
-    }
+    typealias Harness = EndToEndHarness<OrderFulfillmentAdapters.RPC, OrderFulfillmentOrchestrator>
 
     @Test("a placed order reserves, charges, schedules and notifies once each")
     func success() async throws {
@@ -126,5 +94,27 @@ struct PlaceOrderRPCEndToEndTests {
         #expect(backend.calls(of: .charge) == 2)
         #expect(backend.effects(of: .charge) == 1)
         #expect(backend.capturedMinor(customerID: "c-1") == 1900)
+    }
+}
+
+extension EndToEndHarness<OrderFulfillmentAdapters.RPC, OrderFulfillmentOrchestrator> {
+    /// Reference services stocked with 10 of each sku, an RPC adapter on them, and an engine on
+    /// a fresh SQLite file.
+    init() async throws {
+        try await self.init(
+            seed: { for sku in ["sku-a", "sku-b"] { $0.orders.stock(sku: sku, quantity: 10) } },
+            adapter: { $0.adapter() },
+            orchestrator: { OrderFulfillmentOrchestrator(services: $0.services) },
+            workflows: \.workflows
+        )
+    }
+
+    /// Places the order, runs `whileRunning` beside it, and returns the final snapshot.
+    func placeOrder(whileRunning: @Sendable (WorkflowEngine) async throws -> Void = { _ in }) async throws -> WorkflowSnapshot {
+        try await withRunningEngine(engine) { engine in
+            try await orchestrator.placeOrder(PlaceOrderRPCEndToEndTests.request, engine: engine)
+            try await whileRunning(engine)
+            return try await engine.waitForCompletion(id: PlaceOrderRPCEndToEndTests.workflowID)
+        }
     }
 }

@@ -22,46 +22,7 @@ struct DropshipOrderRPCEndToEndTests {
     static let workflowID = SupplyChainOperationsOrchestrator.dropshipOrderID(orderReference: "web-100")
     static let shipment = ShipmentNotice(orderReference: "web-100", carrier: "DHL", trackingNumber: "JD0001")
 
-    /// Reference services with the vendor `V-1`, an RPC adapter on them, and an engine on a
-    /// fresh SQLite file; retries every 200 ms.
-    struct Harness {
-        let services: RunningReferenceServices
-        let adapter: SupplyChainOperationsAdapters.RPC
-        let orchestrator: SupplyChainOperationsOrchestrator
-        let engine: WorkflowEngine
-        let store = TemporarySQLitePath()
-
-        var backend: SupplyChainOperationsAdapters.InMemory { services.references.supplyChain }
-
-        init() async throws {
-            services = try await RunningReferenceServices.started()
-            services.references.supplyChain.addVendor("V-1")
-            adapter = services.supplyChainAdapter()
-            orchestrator = SupplyChainOperationsOrchestrator(services: adapter.services, configuration: .defaults {
-                $0.retry = RetryPolicy(maxAttempts: 10, backoff: .fixed(.milliseconds(200)))
-                $0.compensationRetry = RetryPolicy(maxAttempts: 10, backoff: .fixed(.milliseconds(200)))
-            })
-            engine = try WorkflowEngine(definitions: orchestrator.workflows, store: try SQLiteWorkflowStore(path: store.path), clock: SystemWorkflowClock())
-        }
-
-        /// Starts the dropship order, runs `whileRunning` beside it, signals the shipment, and
-        /// returns the final snapshot.
-        func dropship(whileRunning: @Sendable (WorkflowEngine) async throws -> Void = { _ in }) async throws -> WorkflowSnapshot {
-            try await withRunningEngine(engine) { engine in
-                try await orchestrator.dropshipOrder(DropshipOrderRPCEndToEndTests.request, engine: engine)
-                try await whileRunning(engine)
-                let payload = try WorkflowValue(encoding: DropshipOrderRPCEndToEndTests.shipment)
-                try await engine.signal(id: DropshipOrderRPCEndToEndTests.workflowID, name: SupplyChainOperationsOrchestrator.Signals.shipmentDispatched, payload: payload)
-                return try await engine.waitForCompletion(id: DropshipOrderRPCEndToEndTests.workflowID)
-            }
-        }
-
-        func tearDown() async {
-            await adapter.close()
-            await services.stop()
-            store.remove()
-        }
-    }
+    typealias Harness = EndToEndHarness<SupplyChainOperationsAdapters.RPC, SupplyChainOperationsOrchestrator>
 
     @Test("a dropship order creates the sales order, the purchase order and the invoice once each")
     func success() async throws {
@@ -131,5 +92,37 @@ struct DropshipOrderRPCEndToEndTests {
         #expect(h.backend.effects(of: .createPurchaseOrder) == 1)
         #expect(h.backend.purchaseOrders.count == 1)
         #expect(h.backend.journal.map(\.name) == ["createSalesOrder", "createPurchaseOrder", "issueInvoice"])
+    }
+}
+
+extension EndToEndHarness<SupplyChainOperationsAdapters.RPC, SupplyChainOperationsOrchestrator> {
+    /// Reference services with the vendor `V-1`, an RPC adapter on them, and an engine on a
+    /// fresh SQLite file; retries every 200 ms.
+    init() async throws {
+        try await self.init(
+            seed: { $0.supplyChain.addVendor("V-1") },
+            adapter: { $0.supplyChainAdapter() },
+            orchestrator: {
+                SupplyChainOperationsOrchestrator(services: $0.services, configuration: .defaults {
+                    $0.retry = RetryPolicy(maxAttempts: 10, backoff: .fixed(.milliseconds(200)))
+                    $0.compensationRetry = RetryPolicy(maxAttempts: 10, backoff: .fixed(.milliseconds(200)))
+                })
+            },
+            workflows: \.workflows
+        )
+    }
+
+    var backend: SupplyChainOperationsAdapters.InMemory { services.references.supplyChain }
+
+    /// Starts the dropship order, runs `whileRunning` beside it, signals the shipment, and
+    /// returns the final snapshot.
+    func dropship(whileRunning: @Sendable (WorkflowEngine) async throws -> Void = { _ in }) async throws -> WorkflowSnapshot {
+        try await withRunningEngine(engine) { engine in
+            try await orchestrator.dropshipOrder(DropshipOrderRPCEndToEndTests.request, engine: engine)
+            try await whileRunning(engine)
+            let payload = try WorkflowValue(encoding: DropshipOrderRPCEndToEndTests.shipment)
+            try await engine.signal(id: DropshipOrderRPCEndToEndTests.workflowID, name: SupplyChainOperationsOrchestrator.Signals.shipmentDispatched, payload: payload)
+            return try await engine.waitForCompletion(id: DropshipOrderRPCEndToEndTests.workflowID)
+        }
     }
 }
