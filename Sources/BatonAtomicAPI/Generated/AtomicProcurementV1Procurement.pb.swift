@@ -263,6 +263,7 @@ public struct Baton_Atomic_Procurement_V1_AddVendorRequest: ProtobufMessage {
     }()
 
     public var vendorID: String = ""
+    public var idempotencyKey: String = ""
 
     public init() {}
 
@@ -270,6 +271,7 @@ public struct Baton_Atomic_Procurement_V1_AddVendorRequest: ProtobufMessage {
         let c = arena.allocate(Baton__Atomic__Procurement__V1__AddVendorRequest.self)
         baton__atomic__procurement__v1__add_vendor_request__init(c)
         c.pointee.vendor_id = arena.binaryData(self.vendorID)
+        c.pointee.idempotency_key = arena.binaryData(self.idempotencyKey)
         return UnsafeMutableRawPointer(c).assumingMemoryBound(to: ProtobufCMessage.self)
     }
 
@@ -277,6 +279,7 @@ public struct Baton_Atomic_Procurement_V1_AddVendorRequest: ProtobufMessage {
         self.init()
         let c = UnsafeRawPointer(message).assumingMemoryBound(to: Baton__Atomic__Procurement__V1__AddVendorRequest.self)
         self.vendorID = try ProtobufLift.string(c.pointee.vendor_id, field: "vendor_id")
+        self.idempotencyKey = try ProtobufLift.string(c.pointee.idempotency_key, field: "idempotency_key")
     }
 }
 
@@ -329,7 +332,7 @@ public protocol Baton_Atomic_Procurement_V1_ProcurementServiceHandler: RPCServic
     func getPurchaseOrder(_ request: Baton_Atomic_Procurement_V1_GetPurchaseOrderRequest, context: ServerContext) async throws -> Baton_Atomic_Procurement_V1_PurchaseOrder
     /// The open purchase orders with a line for a sku, oldest first.
     func listOpenPurchaseOrders(_ request: Baton_Atomic_Procurement_V1_ListOpenPurchaseOrdersRequest, context: ServerContext) async throws -> Baton_Atomic_Procurement_V1_ListOpenPurchaseOrdersResponse
-    /// Registers a vendor (seeding; reference services only).
+    /// Registers a vendor (seeding; reference services only). Naturally idempotent.
     func addVendor(_ request: Baton_Atomic_Procurement_V1_AddVendorRequest, context: ServerContext) async throws -> Baton_Atomic_Procurement_V1_AddVendorResponse
 }
 
@@ -370,7 +373,7 @@ public struct Baton_Atomic_Procurement_V1_ProcurementServiceClient: Sendable {
         try await client.unary(Baton_Atomic_Procurement_V1_ProcurementService.Method.listOpenPurchaseOrders, request: request, responseType: Baton_Atomic_Procurement_V1_ListOpenPurchaseOrdersResponse.self, options: options).message
     }
 
-    /// Registers a vendor (seeding; reference services only).
+    /// Registers a vendor (seeding; reference services only). Naturally idempotent.
     public func addVendor(_ request: Baton_Atomic_Procurement_V1_AddVendorRequest, options: CallOptions = .defaults) async throws -> Baton_Atomic_Procurement_V1_AddVendorResponse {
         try await client.unary(Baton_Atomic_Procurement_V1_ProcurementService.Method.addVendor, request: request, responseType: Baton_Atomic_Procurement_V1_AddVendorResponse.self, options: options).message
     }

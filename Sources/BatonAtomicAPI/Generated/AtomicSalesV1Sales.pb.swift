@@ -496,6 +496,7 @@ public struct Baton_Atomic_Sales_V1_SetSalesHistoryRequest: ProtobufMessage {
     public var sku: String = ""
     public var warehouseID: String = ""
     public var demand: [Int64] = []
+    public var idempotencyKey: String = ""
 
     public init() {}
 
@@ -506,6 +507,7 @@ public struct Baton_Atomic_Sales_V1_SetSalesHistoryRequest: ProtobufMessage {
         c.pointee.warehouse_id = arena.binaryData(self.warehouseID)
         c.pointee.n_demand = self.demand.count
         c.pointee.demand = arena.copy(self.demand)
+        c.pointee.idempotency_key = arena.binaryData(self.idempotencyKey)
         return UnsafeMutableRawPointer(c).assumingMemoryBound(to: ProtobufCMessage.self)
     }
 
@@ -515,6 +517,7 @@ public struct Baton_Atomic_Sales_V1_SetSalesHistoryRequest: ProtobufMessage {
         self.sku = try ProtobufLift.string(c.pointee.sku, field: "sku")
         self.warehouseID = try ProtobufLift.string(c.pointee.warehouse_id, field: "warehouse_id")
         self.demand = Array(ProtobufLift.buffer(c.pointee.demand, count: c.pointee.n_demand))
+        self.idempotencyKey = try ProtobufLift.string(c.pointee.idempotency_key, field: "idempotency_key")
     }
 }
 
@@ -679,6 +682,7 @@ public protocol Baton_Atomic_Sales_V1_SalesHistoryServiceHandler: RPCService {
     /// The demand of a sku shipped from a warehouse in the last `periods` periods, oldest first.
     func getDemand(_ request: Baton_Atomic_Sales_V1_GetDemandRequest, context: ServerContext) async throws -> Baton_Atomic_Sales_V1_Demand
     /// Sets a sku's demand history from a warehouse (seeding; reference services only).
+    /// Naturally idempotent.
     func setSalesHistory(_ request: Baton_Atomic_Sales_V1_SetSalesHistoryRequest, context: ServerContext) async throws -> Baton_Atomic_Sales_V1_SetSalesHistoryResponse
 }
 
@@ -703,6 +707,7 @@ public struct Baton_Atomic_Sales_V1_SalesHistoryServiceClient: Sendable {
     }
 
     /// Sets a sku's demand history from a warehouse (seeding; reference services only).
+    /// Naturally idempotent.
     public func setSalesHistory(_ request: Baton_Atomic_Sales_V1_SetSalesHistoryRequest, options: CallOptions = .defaults) async throws -> Baton_Atomic_Sales_V1_SetSalesHistoryResponse {
         try await client.unary(Baton_Atomic_Sales_V1_SalesHistoryService.Method.setSalesHistory, request: request, responseType: Baton_Atomic_Sales_V1_SetSalesHistoryResponse.self, options: options).message
     }

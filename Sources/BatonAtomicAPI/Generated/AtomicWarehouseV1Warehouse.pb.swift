@@ -44,6 +44,36 @@ public struct Baton_Atomic_Warehouse_V1_StockLevel: ProtobufMessage {
     }
 }
 
+public struct Baton_Atomic_Warehouse_V1_SetStockLevelRequest: ProtobufMessage {
+    public static let protoMessageName = "baton.atomic.warehouse.v1.SetStockLevelRequest"
+
+    public static let protobufCDescriptor: ProtobufCDescriptor = {
+        var message = Baton__Atomic__Warehouse__V1__SetStockLevelRequest()
+        baton__atomic__warehouse__v1__set_stock_level_request__init(&message)
+        return ProtobufCDescriptor(message.base.descriptor)
+    }()
+
+    public var level: Baton_Atomic_Warehouse_V1_StockLevel? = nil
+    public var idempotencyKey: String = ""
+
+    public init() {}
+
+    public func lower(in arena: ProtobufArena) -> UnsafeMutablePointer<ProtobufCMessage> {
+        let c = arena.allocate(Baton__Atomic__Warehouse__V1__SetStockLevelRequest.self)
+        baton__atomic__warehouse__v1__set_stock_level_request__init(c)
+        c.pointee.level = arena.lower(self.level, as: Baton__Atomic__Warehouse__V1__StockLevel.self)
+        c.pointee.idempotency_key = arena.binaryData(self.idempotencyKey)
+        return UnsafeMutableRawPointer(c).assumingMemoryBound(to: ProtobufCMessage.self)
+    }
+
+    public init(lifting message: UnsafePointer<ProtobufCMessage>) throws(ProtobufDecodingError) {
+        self.init()
+        let c = UnsafeRawPointer(message).assumingMemoryBound(to: Baton__Atomic__Warehouse__V1__SetStockLevelRequest.self)
+        self.level = try ProtobufLift.message(Baton_Atomic_Warehouse_V1_StockLevel.self, c.pointee.level)
+        self.idempotencyKey = try ProtobufLift.string(c.pointee.idempotency_key, field: "idempotency_key")
+    }
+}
+
 public struct Baton_Atomic_Warehouse_V1_GetStockLevelsRequest: ProtobufMessage {
     public static let protoMessageName = "baton.atomic.warehouse.v1.GetStockLevelsRequest"
 
@@ -429,8 +459,8 @@ public protocol Baton_Atomic_Warehouse_V1_WarehouseServiceHandler: RPCService {
     /// Moves a transfer's stock back; reversing a reversed transfer answers it unchanged.
     func reverseTransfer(_ request: Baton_Atomic_Warehouse_V1_ReverseTransferRequest, context: ServerContext) async throws -> Baton_Atomic_Warehouse_V1_TransferReceipt
     /// Sets the stock of a sku in a warehouse, registering the warehouse (seeding; reference
-    /// services only).
-    func setStockLevel(_ request: Baton_Atomic_Warehouse_V1_StockLevel, context: ServerContext) async throws -> Baton_Atomic_Warehouse_V1_StockLevel
+    /// services only). Naturally idempotent.
+    func setStockLevel(_ request: Baton_Atomic_Warehouse_V1_SetStockLevelRequest, context: ServerContext) async throws -> Baton_Atomic_Warehouse_V1_StockLevel
 }
 
 extension Baton_Atomic_Warehouse_V1_WarehouseServiceHandler {
@@ -478,8 +508,8 @@ public struct Baton_Atomic_Warehouse_V1_WarehouseServiceClient: Sendable {
     }
 
     /// Sets the stock of a sku in a warehouse, registering the warehouse (seeding; reference
-    /// services only).
-    public func setStockLevel(_ request: Baton_Atomic_Warehouse_V1_StockLevel, options: CallOptions = .defaults) async throws -> Baton_Atomic_Warehouse_V1_StockLevel {
+    /// services only). Naturally idempotent.
+    public func setStockLevel(_ request: Baton_Atomic_Warehouse_V1_SetStockLevelRequest, options: CallOptions = .defaults) async throws -> Baton_Atomic_Warehouse_V1_StockLevel {
         try await client.unary(Baton_Atomic_Warehouse_V1_WarehouseService.Method.setStockLevel, request: request, responseType: Baton_Atomic_Warehouse_V1_StockLevel.self, options: options).message
     }
 }

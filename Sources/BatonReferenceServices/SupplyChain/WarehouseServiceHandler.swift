@@ -48,13 +48,16 @@ struct WarehouseServiceHandler: Baton_Atomic_Warehouse_V1_WarehouseServiceHandle
         }
     }
 
-    func setStockLevel(_ request: Baton_Atomic_Warehouse_V1_StockLevel, context: ServerContext) async throws -> Baton_Atomic_Warehouse_V1_StockLevel {
+    func setStockLevel(_ request: Baton_Atomic_Warehouse_V1_SetStockLevelRequest, context: ServerContext) async throws
+        -> Baton_Atomic_Warehouse_V1_StockLevel
+    {
         try await host.serve(context, SupplyChainError.self) {
-            guard !request.sku.isEmpty, !request.warehouseID.isEmpty, request.onHand >= 0, request.reserved >= 0 else {
+            let level = StockLevel(request.level ?? .init())
+            guard !level.sku.isEmpty, !level.warehouseID.isEmpty, level.onHand >= 0, level.reserved >= 0 else {
                 throw SupplyChainError(.invalidArgument, "SetStockLevel needs a sku, a warehouse and quantities of at least 0")
             }
-            host.supplyChain.setStock(sku: request.sku, warehouseID: request.warehouseID, onHand: request.onHand, reserved: request.reserved)
-            return request
+            host.supplyChain.setStock(sku: level.sku, warehouseID: level.warehouseID, onHand: level.onHand, reserved: level.reserved)
+            return .init(level)
         }
     }
 }

@@ -12,11 +12,15 @@ struct RPCSupplyChainSeeding: SupplyChainOperationsSeeding {
     func addVendor(_ id: String) async throws {
         var request = Baton_Atomic_Procurement_V1_AddVendorRequest()
         request.vendorID = id
+        request.idempotencyKey = "seed-vendor-\(id)"
         _ = try await adapter.procurementClient.addVendor(request)
     }
 
     func setStock(sku: String, warehouseID: String, onHand: Int64, reserved: Int64) async throws {
-        _ = try await adapter.warehouseClient.setStockLevel(.init(StockLevel(sku: sku, warehouseID: warehouseID, onHand: onHand, reserved: reserved)))
+        var request = Baton_Atomic_Warehouse_V1_SetStockLevelRequest()
+        request.level = .init(StockLevel(sku: sku, warehouseID: warehouseID, onHand: onHand, reserved: reserved))
+        request.idempotencyKey = "seed-stock-\(sku)-\(warehouseID)-\(onHand)-\(reserved)"
+        _ = try await adapter.warehouseClient.setStockLevel(request)
     }
 
     func setSalesHistory(sku: String, warehouseID: String, demand: [Int64]) async throws {
@@ -24,6 +28,7 @@ struct RPCSupplyChainSeeding: SupplyChainOperationsSeeding {
         request.sku = sku
         request.warehouseID = warehouseID
         request.demand = demand
+        request.idempotencyKey = "seed-history-\(sku)-\(warehouseID)"
         _ = try await adapter.salesHistoryClient.setSalesHistory(request)
     }
 }

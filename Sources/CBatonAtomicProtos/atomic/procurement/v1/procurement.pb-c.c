@@ -795,7 +795,7 @@ const ProtobufCMessageDescriptor baton__atomic__procurement__v1__list_open_purch
   (ProtobufCMessageInit) baton__atomic__procurement__v1__list_open_purchase_orders_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor baton__atomic__procurement__v1__add_vendor_request__field_descriptors[1] =
+static const ProtobufCFieldDescriptor baton__atomic__procurement__v1__add_vendor_request__field_descriptors[2] =
 {
   {
     "vendor_id",
@@ -809,14 +809,27 @@ static const ProtobufCFieldDescriptor baton__atomic__procurement__v1__add_vendor
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "idempotency_key",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Baton__Atomic__Procurement__V1__AddVendorRequest, idempotency_key),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned baton__atomic__procurement__v1__add_vendor_request__field_indices_by_name[] = {
+  1,   /* field[1] = idempotency_key */
   0,   /* field[0] = vendor_id */
 };
 static const ProtobufCIntRange baton__atomic__procurement__v1__add_vendor_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 2 }
 };
 const ProtobufCMessageDescriptor baton__atomic__procurement__v1__add_vendor_request__descriptor =
 {
@@ -826,7 +839,7 @@ const ProtobufCMessageDescriptor baton__atomic__procurement__v1__add_vendor_requ
   "Baton__Atomic__Procurement__V1__AddVendorRequest",
   "baton.atomic.procurement.v1",
   sizeof(Baton__Atomic__Procurement__V1__AddVendorRequest),
-  1,
+  2,
   baton__atomic__procurement__v1__add_vendor_request__field_descriptors,
   baton__atomic__procurement__v1__add_vendor_request__field_indices_by_name,
   1,  baton__atomic__procurement__v1__add_vendor_request__number_ranges,

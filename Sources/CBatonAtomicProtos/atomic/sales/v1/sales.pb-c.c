@@ -1592,7 +1592,7 @@ const ProtobufCMessageDescriptor baton__atomic__sales__v1__demand__descriptor =
   (ProtobufCMessageInit) baton__atomic__sales__v1__demand__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor baton__atomic__sales__v1__set_sales_history_request__field_descriptors[3] =
+static const ProtobufCFieldDescriptor baton__atomic__sales__v1__set_sales_history_request__field_descriptors[4] =
 {
   {
     "sku",
@@ -1630,16 +1630,29 @@ static const ProtobufCFieldDescriptor baton__atomic__sales__v1__set_sales_histor
     0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "idempotency_key",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Baton__Atomic__Sales__V1__SetSalesHistoryRequest, idempotency_key),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned baton__atomic__sales__v1__set_sales_history_request__field_indices_by_name[] = {
   2,   /* field[2] = demand */
+  3,   /* field[3] = idempotency_key */
   0,   /* field[0] = sku */
   1,   /* field[1] = warehouse_id */
 };
 static const ProtobufCIntRange baton__atomic__sales__v1__set_sales_history_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor baton__atomic__sales__v1__set_sales_history_request__descriptor =
 {
@@ -1649,7 +1662,7 @@ const ProtobufCMessageDescriptor baton__atomic__sales__v1__set_sales_history_req
   "Baton__Atomic__Sales__V1__SetSalesHistoryRequest",
   "baton.atomic.sales.v1",
   sizeof(Baton__Atomic__Sales__V1__SetSalesHistoryRequest),
-  3,
+  4,
   baton__atomic__sales__v1__set_sales_history_request__field_descriptors,
   baton__atomic__sales__v1__set_sales_history_request__field_indices_by_name,
   1,  baton__atomic__sales__v1__set_sales_history_request__number_ranges,

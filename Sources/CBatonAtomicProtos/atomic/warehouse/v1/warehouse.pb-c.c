@@ -52,6 +52,51 @@ void   baton__atomic__warehouse__v1__stock_level__free_unpacked
   assert(message->base.descriptor == &baton__atomic__warehouse__v1__stock_level__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   baton__atomic__warehouse__v1__set_stock_level_request__init
+                     (Baton__Atomic__Warehouse__V1__SetStockLevelRequest         *message)
+{
+  static const Baton__Atomic__Warehouse__V1__SetStockLevelRequest init_value = BATON__ATOMIC__WAREHOUSE__V1__SET_STOCK_LEVEL_REQUEST__INIT;
+  *message = init_value;
+}
+size_t baton__atomic__warehouse__v1__set_stock_level_request__get_packed_size
+                     (const Baton__Atomic__Warehouse__V1__SetStockLevelRequest *message)
+{
+  assert(message->base.descriptor == &baton__atomic__warehouse__v1__set_stock_level_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t baton__atomic__warehouse__v1__set_stock_level_request__pack
+                     (const Baton__Atomic__Warehouse__V1__SetStockLevelRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &baton__atomic__warehouse__v1__set_stock_level_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t baton__atomic__warehouse__v1__set_stock_level_request__pack_to_buffer
+                     (const Baton__Atomic__Warehouse__V1__SetStockLevelRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &baton__atomic__warehouse__v1__set_stock_level_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Baton__Atomic__Warehouse__V1__SetStockLevelRequest *
+       baton__atomic__warehouse__v1__set_stock_level_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Baton__Atomic__Warehouse__V1__SetStockLevelRequest *)
+     protobuf_c_message_unpack (&baton__atomic__warehouse__v1__set_stock_level_request__descriptor,
+                                allocator, len, data);
+}
+void   baton__atomic__warehouse__v1__set_stock_level_request__free_unpacked
+                     (Baton__Atomic__Warehouse__V1__SetStockLevelRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &baton__atomic__warehouse__v1__set_stock_level_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   baton__atomic__warehouse__v1__get_stock_levels_request__init
                      (Baton__Atomic__Warehouse__V1__GetStockLevelsRequest         *message)
 {
@@ -622,6 +667,57 @@ const ProtobufCMessageDescriptor baton__atomic__warehouse__v1__stock_level__desc
   baton__atomic__warehouse__v1__stock_level__field_indices_by_name,
   1,  baton__atomic__warehouse__v1__stock_level__number_ranges,
   (ProtobufCMessageInit) baton__atomic__warehouse__v1__stock_level__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor baton__atomic__warehouse__v1__set_stock_level_request__field_descriptors[2] =
+{
+  {
+    "level",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Baton__Atomic__Warehouse__V1__SetStockLevelRequest, level),
+    &baton__atomic__warehouse__v1__stock_level__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "idempotency_key",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Baton__Atomic__Warehouse__V1__SetStockLevelRequest, idempotency_key),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned baton__atomic__warehouse__v1__set_stock_level_request__field_indices_by_name[] = {
+  1,   /* field[1] = idempotency_key */
+  0,   /* field[0] = level */
+};
+static const ProtobufCIntRange baton__atomic__warehouse__v1__set_stock_level_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor baton__atomic__warehouse__v1__set_stock_level_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "baton.atomic.warehouse.v1.SetStockLevelRequest",
+  "SetStockLevelRequest",
+  "Baton__Atomic__Warehouse__V1__SetStockLevelRequest",
+  "baton.atomic.warehouse.v1",
+  sizeof(Baton__Atomic__Warehouse__V1__SetStockLevelRequest),
+  2,
+  baton__atomic__warehouse__v1__set_stock_level_request__field_descriptors,
+  baton__atomic__warehouse__v1__set_stock_level_request__field_indices_by_name,
+  1,  baton__atomic__warehouse__v1__set_stock_level_request__number_ranges,
+  (ProtobufCMessageInit) baton__atomic__warehouse__v1__set_stock_level_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor baton__atomic__warehouse__v1__get_stock_levels_request__field_descriptors[1] =
@@ -1244,7 +1340,7 @@ static const ProtobufCMethodDescriptor baton__atomic__warehouse__v1__warehouse_s
   { "ReverseMovement", &baton__atomic__warehouse__v1__reverse_movement_request__descriptor, &baton__atomic__warehouse__v1__stock_movement__descriptor },
   { "Transfer", &baton__atomic__warehouse__v1__transfer_request__descriptor, &baton__atomic__warehouse__v1__transfer_receipt__descriptor },
   { "ReverseTransfer", &baton__atomic__warehouse__v1__reverse_transfer_request__descriptor, &baton__atomic__warehouse__v1__transfer_receipt__descriptor },
-  { "SetStockLevel", &baton__atomic__warehouse__v1__stock_level__descriptor, &baton__atomic__warehouse__v1__stock_level__descriptor },
+  { "SetStockLevel", &baton__atomic__warehouse__v1__set_stock_level_request__descriptor, &baton__atomic__warehouse__v1__stock_level__descriptor },
 };
 const unsigned baton__atomic__warehouse__v1__warehouse_service__method_indices_by_name[] = {
   0,        /* GetStockLevels */
@@ -1306,7 +1402,7 @@ void baton__atomic__warehouse__v1__warehouse_service__reverse_transfer(ProtobufC
   service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void baton__atomic__warehouse__v1__warehouse_service__set_stock_level(ProtobufCService *service,
-                                                                      const Baton__Atomic__Warehouse__V1__StockLevel *input,
+                                                                      const Baton__Atomic__Warehouse__V1__SetStockLevelRequest *input,
                                                                       Baton__Atomic__Warehouse__V1__StockLevel_Closure closure,
                                                                       void *closure_data)
 {

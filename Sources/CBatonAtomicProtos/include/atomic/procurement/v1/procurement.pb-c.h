@@ -156,10 +156,11 @@ struct  Baton__Atomic__Procurement__V1__AddVendorRequest
 {
   ProtobufCMessage base;
   ProtobufCBinaryData vendor_id;
+  ProtobufCBinaryData idempotency_key;
 };
 #define BATON__ATOMIC__PROCUREMENT__V1__ADD_VENDOR_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&baton__atomic__procurement__v1__add_vendor_request__descriptor) \
-    , {0,NULL} }
+    , {0,NULL}, {0,NULL} }
 
 
 struct  Baton__Atomic__Procurement__V1__AddVendorResponse

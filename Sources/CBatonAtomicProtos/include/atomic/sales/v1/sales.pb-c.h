@@ -232,10 +232,11 @@ struct  Baton__Atomic__Sales__V1__SetSalesHistoryRequest
   ProtobufCBinaryData warehouse_id;
   size_t n_demand;
   int64_t *demand;
+  ProtobufCBinaryData idempotency_key;
 };
 #define BATON__ATOMIC__SALES__V1__SET_SALES_HISTORY_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&baton__atomic__sales__v1__set_sales_history_request__descriptor) \
-    , {0,NULL}, {0,NULL}, 0,NULL }
+    , {0,NULL}, {0,NULL}, 0,NULL, {0,NULL} }
 
 
 struct  Baton__Atomic__Sales__V1__SetSalesHistoryResponse

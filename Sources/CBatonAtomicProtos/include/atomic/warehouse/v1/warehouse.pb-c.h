@@ -16,6 +16,7 @@ PROTOBUF_C__BEGIN_DECLS
 
 
 typedef struct Baton__Atomic__Warehouse__V1__StockLevel Baton__Atomic__Warehouse__V1__StockLevel;
+typedef struct Baton__Atomic__Warehouse__V1__SetStockLevelRequest Baton__Atomic__Warehouse__V1__SetStockLevelRequest;
 typedef struct Baton__Atomic__Warehouse__V1__GetStockLevelsRequest Baton__Atomic__Warehouse__V1__GetStockLevelsRequest;
 typedef struct Baton__Atomic__Warehouse__V1__GetStockLevelsResponse Baton__Atomic__Warehouse__V1__GetStockLevelsResponse;
 typedef struct Baton__Atomic__Warehouse__V1__ItemQuantity Baton__Atomic__Warehouse__V1__ItemQuantity;
@@ -48,6 +49,17 @@ struct  Baton__Atomic__Warehouse__V1__StockLevel
 #define BATON__ATOMIC__WAREHOUSE__V1__STOCK_LEVEL__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&baton__atomic__warehouse__v1__stock_level__descriptor) \
     , {0,NULL}, {0,NULL}, 0, 0 }
+
+
+struct  Baton__Atomic__Warehouse__V1__SetStockLevelRequest
+{
+  ProtobufCMessage base;
+  Baton__Atomic__Warehouse__V1__StockLevel *level;
+  ProtobufCBinaryData idempotency_key;
+};
+#define BATON__ATOMIC__WAREHOUSE__V1__SET_STOCK_LEVEL_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&baton__atomic__warehouse__v1__set_stock_level_request__descriptor) \
+    , NULL, {0,NULL} }
 
 
 struct  Baton__Atomic__Warehouse__V1__GetStockLevelsRequest
@@ -201,6 +213,25 @@ Baton__Atomic__Warehouse__V1__StockLevel *
                       const uint8_t       *data);
 void   baton__atomic__warehouse__v1__stock_level__free_unpacked
                      (Baton__Atomic__Warehouse__V1__StockLevel *message,
+                      ProtobufCAllocator *allocator);
+/* Baton__Atomic__Warehouse__V1__SetStockLevelRequest methods */
+void   baton__atomic__warehouse__v1__set_stock_level_request__init
+                     (Baton__Atomic__Warehouse__V1__SetStockLevelRequest         *message);
+size_t baton__atomic__warehouse__v1__set_stock_level_request__get_packed_size
+                     (const Baton__Atomic__Warehouse__V1__SetStockLevelRequest   *message);
+size_t baton__atomic__warehouse__v1__set_stock_level_request__pack
+                     (const Baton__Atomic__Warehouse__V1__SetStockLevelRequest   *message,
+                      uint8_t             *out);
+size_t baton__atomic__warehouse__v1__set_stock_level_request__pack_to_buffer
+                     (const Baton__Atomic__Warehouse__V1__SetStockLevelRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Baton__Atomic__Warehouse__V1__SetStockLevelRequest *
+       baton__atomic__warehouse__v1__set_stock_level_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   baton__atomic__warehouse__v1__set_stock_level_request__free_unpacked
+                     (Baton__Atomic__Warehouse__V1__SetStockLevelRequest *message,
                       ProtobufCAllocator *allocator);
 /* Baton__Atomic__Warehouse__V1__GetStockLevelsRequest methods */
 void   baton__atomic__warehouse__v1__get_stock_levels_request__init
@@ -416,6 +447,9 @@ void   baton__atomic__warehouse__v1__reverse_transfer_request__free_unpacked
 typedef void (*Baton__Atomic__Warehouse__V1__StockLevel_Closure)
                  (const Baton__Atomic__Warehouse__V1__StockLevel *message,
                   void *closure_data);
+typedef void (*Baton__Atomic__Warehouse__V1__SetStockLevelRequest_Closure)
+                 (const Baton__Atomic__Warehouse__V1__SetStockLevelRequest *message,
+                  void *closure_data);
 typedef void (*Baton__Atomic__Warehouse__V1__GetStockLevelsRequest_Closure)
                  (const Baton__Atomic__Warehouse__V1__GetStockLevelsRequest *message,
                   void *closure_data);
@@ -477,7 +511,7 @@ struct Baton__Atomic__Warehouse__V1__WarehouseService_Service
                            Baton__Atomic__Warehouse__V1__TransferReceipt_Closure closure,
                            void *closure_data);
   void (*set_stock_level)(Baton__Atomic__Warehouse__V1__WarehouseService_Service *service,
-                          const Baton__Atomic__Warehouse__V1__StockLevel *input,
+                          const Baton__Atomic__Warehouse__V1__SetStockLevelRequest *input,
                           Baton__Atomic__Warehouse__V1__StockLevel_Closure closure,
                           void *closure_data);
 };
@@ -515,13 +549,14 @@ void baton__atomic__warehouse__v1__warehouse_service__reverse_transfer(ProtobufC
                                                                        Baton__Atomic__Warehouse__V1__TransferReceipt_Closure closure,
                                                                        void *closure_data);
 void baton__atomic__warehouse__v1__warehouse_service__set_stock_level(ProtobufCService *service,
-                                                                      const Baton__Atomic__Warehouse__V1__StockLevel *input,
+                                                                      const Baton__Atomic__Warehouse__V1__SetStockLevelRequest *input,
                                                                       Baton__Atomic__Warehouse__V1__StockLevel_Closure closure,
                                                                       void *closure_data);
 
 /* --- descriptors --- */
 
 extern const ProtobufCMessageDescriptor baton__atomic__warehouse__v1__stock_level__descriptor;
+extern const ProtobufCMessageDescriptor baton__atomic__warehouse__v1__set_stock_level_request__descriptor;
 extern const ProtobufCMessageDescriptor baton__atomic__warehouse__v1__get_stock_levels_request__descriptor;
 extern const ProtobufCMessageDescriptor baton__atomic__warehouse__v1__get_stock_levels_response__descriptor;
 extern const ProtobufCMessageDescriptor baton__atomic__warehouse__v1__item_quantity__descriptor;
