@@ -53,6 +53,48 @@ func orchestrator(_ name: String) -> [Target] {
 
 let orchestrators = ["OrderFulfillment", "IdentityOperations", "SupplyChainOperations"]
 
+/// An orchestrator's RPC adapter (issue 5) under `Adapters/<Name>RPC`: its contracts on the
+/// generated atomic-service clients, through the shared `BatonRPCAdapterSupport`; and its tests
+/// against the reference services over 127.0.0.1 (the contract suite unchanged, end to end on a
+/// real engine and SQLite), sharing `BatonReferenceServicesTesting`.
+func rpcAdapter(_ name: String) -> [Target] {
+    [
+        .target(
+            name: "\(name)RPC",
+            dependencies: [
+                .target(name: name), "BatonRPCAdapterSupport", "BatonAtomicAPI", "BatonRPC", "BatonWorkflow",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Adapters/\(name)RPC",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "\(name)RPCTests",
+            dependencies: [
+                .target(name: name), .target(name: "\(name)ContractSuite"), .target(name: "\(name)InMemory"), .target(name: "\(name)RPC"),
+                "BatonReferenceServices", "BatonReferenceServicesTesting", "BatonRPCAdapterSupport", "BatonAtomicAPI", "BatonRPC",
+                "BatonWorkflow", "BatonWorkflowSQLite", "BatonWorkflowTesting", "BatonContractTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+}
+
+let rpcAdapters = ["OrderFulfillment", "IdentityOperations", "SupplyChainOperations"]
+
+func orchestratorProducts(_ name: String) -> [Product] {
+    [
+        .library(name: name, targets: [name]),
+        .library(name: "\(name)ContractSuite", targets: ["\(name)ContractSuite"]),
+        .library(name: "\(name)InMemory", targets: ["\(name)InMemory"]),
+    ]
+}
+
+func rpcAdapterProduct(_ name: String) -> Product {
+    .library(name: "\(name)RPC", targets: ["\(name)RPC"])
+}
+
 let package = Package(
     name: "Baton",
     platforms: [.macOS(.v15)],
@@ -69,16 +111,10 @@ let package = Package(
         .library(name: "BatonAPI", targets: ["BatonAPI"]),
         .library(name: "BatonAtomicAPI", targets: ["BatonAtomicAPI"]),
         .library(name: "BatonReferenceServices", targets: ["BatonReferenceServices"]),
-        .library(name: "OrderFulfillmentRPC", targets: ["OrderFulfillmentRPC"]),
+        .library(name: "BatonRPCAdapterSupport", targets: ["BatonRPCAdapterSupport"]),
         .library(name: "BatonServer", targets: ["BatonServer"]),
         .executable(name: "baton", targets: ["BatonCommand"]),
-    ] + orchestrators.flatMap { name in
-        [
-            Product.library(name: name, targets: [name]),
-            Product.library(name: "\(name)ContractSuite", targets: ["\(name)ContractSuite"]),
-            Product.library(name: "\(name)InMemory", targets: ["\(name)InMemory"]),
-        ]
-    },
+    ] + orchestrators.flatMap(orchestratorProducts) + rpcAdapters.map(rpcAdapterProduct),
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -232,7 +268,7 @@ let package = Package(
             dependencies: [
                 "BatonServer", "BatonAPI", "BatonRPC", "BatonWorkflow", "BatonWorkflowSQLite", "BatonWorkflowPostgres", "BatonReferenceServices",
                 "OrderFulfillment", "OrderFulfillmentInMemory", "OrderFulfillmentRPC", "IdentityOperations", "IdentityOperationsInMemory",
-                "SupplyChainOperations", "SupplyChainOperationsInMemory",
+                "IdentityOperationsRPC", "SupplyChainOperations", "SupplyChainOperationsInMemory", "SupplyChainOperationsRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -254,21 +290,19 @@ let package = Package(
         .target(
             name: "BatonReferenceServices",
             dependencies: [
-                "BatonAtomicAPI", "BatonRPC", "OrderFulfillment", "OrderFulfillmentInMemory", "OrderFulfillmentRPC",
+                "BatonAtomicAPI", "BatonRPC", "BatonRPCAdapterSupport",
+                "OrderFulfillment", "OrderFulfillmentInMemory", "OrderFulfillmentRPC",
+                "IdentityOperations", "IdentityOperationsInMemory", "IdentityOperationsRPC",
+                "SupplyChainOperations", "SupplyChainOperationsInMemory", "SupplyChainOperationsRPC",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
 
-        // MARK: RPC adapters: orchestrators' contracts on the atomic services' clients
+        // MARK: RPC adapters: what every orchestrator's RPC adapter shares (see `rpcAdapter(_:)`)
         .target(
-            name: "OrderFulfillmentRPC",
-            dependencies: [
-                "OrderFulfillment", "BatonAtomicAPI", "BatonRPC", "BatonWorkflow",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            path: "Adapters/OrderFulfillmentRPC",
+            name: "BatonRPCAdapterSupport",
+            dependencies: ["BatonAtomicAPI", "BatonRPC", "BatonWorkflow", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: swiftSettings
         ),
 
@@ -301,6 +335,13 @@ let package = Package(
             name: "BatonWorkflowTesting",
             dependencies: ["BatonWorkflow"],
             path: "Tests/Support/BatonWorkflowTesting",
+            swiftSettings: swiftSettings
+        ),
+        // Reference services on a real socket, stopped and started by RPC adapter tests.
+        .target(
+            name: "BatonReferenceServicesTesting",
+            dependencies: ["BatonReferenceServices", "BatonRPC", "BatonRPCAdapterSupport", "BatonWorkflow", "BatonWorkflowSQLite"],
+            path: "Tests/Support/BatonReferenceServicesTesting",
             swiftSettings: swiftSettings
         ),
 
@@ -355,14 +396,5 @@ let package = Package(
             dependencies: ["BatonRPC", "BatonInterop", "BatonProtobuf"] + nio,
             swiftSettings: swiftSettings
         ),
-        .testTarget(
-            name: "OrderFulfillmentRPCTests",
-            dependencies: [
-                "OrderFulfillment", "OrderFulfillmentContractSuite", "OrderFulfillmentInMemory", "OrderFulfillmentRPC",
-                "BatonReferenceServices", "BatonAtomicAPI", "BatonRPC", "BatonWorkflow", "BatonWorkflowSQLite", "BatonContractTesting",
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-    ] + orchestrators.flatMap(orchestrator)
+    ] + orchestrators.flatMap(orchestrator) + rpcAdapters.flatMap(rpcAdapter)
 )

@@ -1,5 +1,6 @@
 import BatonAtomicAPI
 import BatonRPC
+import BatonRPCAdapterSupport
 import OrderFulfillment
 
 extension OrderFulfillmentAdapters.RPC: InventoryReservations {
@@ -9,7 +10,7 @@ extension OrderFulfillmentAdapters.RPC: InventoryReservations {
         request.lines = lines.map(Baton_Atomic_Inventory_V1_ReservationLine.init)
         request.idempotencyKey = idempotencyKey
         let reservation = InventoryReservation(try await call(correlationID: orderID) { try await inventoryClient.reserve(request, options: $0) })
-        remember(reservation.reservationID, order: orderID)
+        orders.remember(reservation.reservationID, belongsTo: orderID)
         return reservation
     }
 
@@ -17,7 +18,7 @@ extension OrderFulfillmentAdapters.RPC: InventoryReservations {
         var request = Baton_Atomic_Inventory_V1_ReleaseRequest()
         request.reservationID = reservationID
         request.idempotencyKey = idempotencyKey
-        _ = try await call(correlationID: order(of: reservationID)) { try await inventoryClient.release(request, options: $0) }
+        _ = try await call(correlationID: orders.owner(of: reservationID)) { try await inventoryClient.release(request, options: $0) }
     }
 }
 
@@ -32,7 +33,7 @@ extension OrderFulfillmentAdapters.RPC: PaymentProcessing {
         request.paymentMethodToken = paymentMethodToken
         request.idempotencyKey = idempotencyKey
         let receipt = PaymentReceipt(try await call(correlationID: orderID) { try await paymentClient.charge(request, options: $0) })
-        remember(receipt.paymentID, order: orderID)
+        orders.remember(receipt.paymentID, belongsTo: orderID)
         return receipt
     }
 
@@ -40,7 +41,7 @@ extension OrderFulfillmentAdapters.RPC: PaymentProcessing {
         var request = Baton_Atomic_Payment_V1_RefundRequest()
         request.paymentID = paymentID
         request.idempotencyKey = idempotencyKey
-        return RefundReceipt(try await call(correlationID: order(of: paymentID)) { try await paymentClient.refund(request, options: $0) })
+        return RefundReceipt(try await call(correlationID: orders.owner(of: paymentID)) { try await paymentClient.refund(request, options: $0) })
     }
 }
 
@@ -54,7 +55,7 @@ extension OrderFulfillmentAdapters.RPC: DeliveryScheduling {
         request.address = Baton_Atomic_Shipping_V1_Address(address)
         request.idempotencyKey = idempotencyKey
         let booking = DeliveryBooking(try await call(correlationID: orderID) { try await shippingClient.scheduleDelivery(request, options: $0) })
-        remember(booking.deliveryID, order: orderID)
+        orders.remember(booking.deliveryID, belongsTo: orderID)
         return booking
     }
 
@@ -62,7 +63,7 @@ extension OrderFulfillmentAdapters.RPC: DeliveryScheduling {
         var request = Baton_Atomic_Shipping_V1_CancelDeliveryRequest()
         request.deliveryID = deliveryID
         request.idempotencyKey = idempotencyKey
-        _ = try await call(correlationID: order(of: deliveryID)) { try await shippingClient.cancelDelivery(request, options: $0) }
+        _ = try await call(correlationID: orders.owner(of: deliveryID)) { try await shippingClient.cancelDelivery(request, options: $0) }
     }
 }
 

@@ -144,9 +144,19 @@ extension SupplyChainOperationsAdapters {
             store.failNext(operation, times: times, with: failure, after: after, afterEffect: losingResponse)
         }
 
-        /// Delays every call of `operation` by `latency` (nil removes the delay).
-        public func setLatency(_ latency: Duration?, for operation: Operation) {
-            store.setLatency(latency, for: operation)
+        /// Delays the next `calls` calls of `operation` by `latency` (nil removes the delay).
+        public func setLatency(_ latency: Duration?, for operation: Operation, calls: Int = .max) {
+            store.setLatency(latency, for: operation, calls: calls)
+        }
+
+        /// Calls received by `operation`, failed and repeated ones included.
+        public func calls(of operation: Operation) -> Int {
+            store.calls(of: operation)
+        }
+
+        /// Effects `operation` had: repeated calls under a known idempotency key do not count.
+        public func effects(of operation: Operation) -> Int {
+            store.effects(of: operation)
         }
 
         // MARK: Seeding

@@ -3,6 +3,7 @@ import BatonServer
 import Foundation
 import IdentityOperations
 import IdentityOperationsInMemory
+import IdentityOperationsRPC
 import Logging
 import OrderFulfillment
 import OrderFulfillmentInMemory
@@ -11,6 +12,7 @@ import BatonRPC
 import ServiceLifecycle
 import SupplyChainOperations
 import SupplyChainOperationsInMemory
+import SupplyChainOperationsRPC
 
 /// The composition root's list of hosted orchestrators, each built on the adapters the
 /// settings choose. Swapping a backend happens here and nowhere else.
@@ -49,7 +51,14 @@ enum Orchestrators {
             for sku in skus { orders.stock(sku: sku, quantity: stockPerSKU) }
         }
 
-        /// Puts the supply-chain demo data into a fresh in-memory backend.
+        /// Puts the identity demo data (the demo tenants) into a fresh in-memory backend, the
+        /// composition root's or the reference services'.
+        static func seed(_ identity: IdentityOperationsAdapters.InMemory) {
+            for tenant in tenants { identity.createTenant(tenant) }
+        }
+
+        /// Puts the supply-chain demo data into a fresh in-memory backend, the composition
+        /// root's or the reference services'.
         static func seed(_ supply: SupplyChainOperationsAdapters.InMemory) async throws {
             supply.addVendor(vendor)
             for warehouse in warehouses { supply.addWarehouse(warehouse) }
@@ -79,31 +88,38 @@ enum Orchestrators {
         var services: [any Service]
     }
 
-    /// With `--adapters rpc`, OrderFulfillment calls the atomic services (`baton services`) at
-    /// `--services`; IdentityOperations and SupplyChainOperations, which have no RPC adapters
-    /// yet, stay on their in-memory backends.
+    /// With `--adapters rpc`, every orchestrator calls the atomic services (`baton services`,
+    /// which seeds the same demo data) at `--services`.
     static func compose(settings: ServerSettings, logger: Logger) async throws -> Composition {
-        let identity = IdentityOperationsAdapters.inMemory()
-        for tenant in DemoData.tenants { identity.createTenant(tenant) }
-        let supply = SupplyChainOperationsAdapters.inMemory()
-        try await DemoData.seed(supply)
         let orderServices: OrderFulfillmentServices
+        let identityServices: IdentityOperationsServices
+        let supplyServices: SupplyChainOperationsServices
         var background: [any Service] = []
         switch settings.adapters {
         case .inMemory:
             let orders = OrderFulfillmentAdapters.inMemory(.defaults { $0.defaultPaymentLimitMinor = DemoData.paymentLimitMinor })
             DemoData.seed(orders)
             orderServices = orders.services
+            let identity = IdentityOperationsAdapters.inMemory()
+            DemoData.seed(identity)
+            identityServices = identity.services
+            let supply = SupplyChainOperationsAdapters.inMemory()
+            try await DemoData.seed(supply)
+            supplyServices = supply.services
         case .rpc:
             let orders = OrderFulfillmentAdapters.rpc(endpoints: settings.services)
+            let identity = IdentityOperationsAdapters.rpc(endpoints: settings.services)
+            let supply = SupplyChainOperationsAdapters.rpc(endpoints: settings.services)
             orderServices = orders.services
-            background = orders.backgroundServices
+            identityServices = identity.services
+            supplyServices = supply.services
+            background = orders.backgroundServices + identity.backgroundServices + supply.backgroundServices
         }
         return Composition(
             orchestrators: [
                 .orderFulfillment(OrderFulfillmentOrchestrator(services: orderServices, logger: logger)),
-                .identityOperations(IdentityOperationsOrchestrator(services: identity.services, logger: logger)),
-                .supplyChainOperations(SupplyChainOperationsOrchestrator(services: supply.services, logger: logger)),
+                .identityOperations(IdentityOperationsOrchestrator(services: identityServices, logger: logger)),
+                .supplyChainOperations(SupplyChainOperationsOrchestrator(services: supplyServices, logger: logger)),
             ],
             services: background
         )

@@ -5,12 +5,14 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// `baton services`: the reference atomic services (inventory, payment, shipping, notifier) in
-/// one process, their truth in memory, with latency and failure injection.
+/// `baton services`: the reference atomic services of every orchestrator (inventory, payment,
+/// shipping, notifier; identity, tenant, audit, session; sales, procurement, warehouse,
+/// receivable, valuation) in one process, their truth in memory, with latency and failure
+/// injection.
 struct ServicesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "services",
-        abstract: "Run the reference atomic services (inventory, payment, shipping, notifier) with fault injection.",
+        abstract: "Run the reference atomic services of every orchestrator (inventory, payment, shipping, notifier, identity, tenant, audit, session, sales, procurement, warehouse, receivable, valuation) with fault injection.",
         discussion: """
             Per call, the request metadata `x-baton-fault: CODE` fails a call and `x-baton-latency-ms: N` delays it; \
             baton.atomic.faults.v1.FaultInjectionService injects failures and latency while running.
@@ -32,7 +34,7 @@ struct ServicesCommand: AsyncParsableCommand {
     @Option(help: "Decline charges that would bring a customer's captured total above this many minor units (default: the demo limit, 50000, unless --no-demo-data).")
     var paymentLimitMinor: Int64?
 
-    @Flag(inversion: .prefixedNo, help: "Start with the demo catalog: WIDGET, GADGET and GIZMO in stock, and the demo payment limit.")
+    @Flag(inversion: .prefixedNo, help: "Start with the demo data of baton serve: WIDGET, GADGET and GIZMO in stock, the demo payment limit, the tenants acme and globex, the supply chain's warehouses, stock, sales history, vendor and purchase order.")
     var demoData = true
 
     func validate() throws {
@@ -55,7 +57,11 @@ struct ServicesCommand: AsyncParsableCommand {
                 },
                 logger: logger
             )
-            if demoData { Orchestrators.DemoData.seed(references.backend) }
+            if demoData {
+                Orchestrators.DemoData.seed(references.orders)
+                Orchestrators.DemoData.seed(references.identity)
+                try await Orchestrators.DemoData.seed(references.supplyChain)
+            }
         } catch let error as ReferenceServicesError {
             throw ValidationError(error.description)
         }

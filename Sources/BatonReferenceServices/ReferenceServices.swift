@@ -1,18 +1,24 @@
 import BatonAtomicAPI
 import BatonRPC
+import IdentityOperations
+import IdentityOperationsInMemory
 import Logging
 import OrderFulfillment
 import OrderFulfillmentInMemory
-import OrderFulfillmentRPC
+import SupplyChainOperations
+import SupplyChainOperationsInMemory
 
-/// The reference atomic services — inventory, payment, shipping, notifier — served over gRPC
-/// with their truth in memory.
+/// The reference atomic services, served over gRPC with their truth in memory: one family per
+/// orchestrator — inventory, payment, shipping and the order notifier for OrderFulfillment;
+/// users and MFA, tenants, audit, sessions and the user notifier for IdentityOperations; sales
+/// (orders, returns, history), procurement, warehouse, receivables and valuation for
+/// SupplyChainOperations.
 ///
-/// Their behaviour is the in-memory adapter's (``OrderFulfillmentAdapters/InMemory``), reused,
-/// not re-implemented: stock runs out, charges past a customer's limit are declined,
-/// idempotency keys are honoured per operation, unknown ids are not found. The handlers only
-/// translate messages to contract calls and ``OrderFulfillmentError`` to gRPC statuses (see
-/// `OrderFulfillmentError.rpcError`).
+/// Each family's behaviour is its orchestrator's in-memory adapter's, reused, not
+/// re-implemented: stock runs out, charges past a customer's limit are declined, emails are
+/// unique, idempotency keys are honoured per operation, unknown ids are not found. The handlers
+/// only translate messages to contract calls and the orchestrator's error to gRPC statuses (see
+/// `AtomicStatusError.rpcError`).
 ///
 /// Faults and latency can be injected at start (``Configuration``), by the admin
 /// `baton.atomic.faults.v1.FaultInjectionService`, or per call with the request metadata
@@ -25,8 +31,8 @@ import OrderFulfillmentRPC
 /// ```
 public final class ReferenceServices: Sendable {
     public struct Configuration: Sendable {
-        /// Latency added to every call that has an effect (reserve, release, charge, refund,
-        /// schedule, cancel, notify). Nil: none.
+        /// Latency added to every call that has an effect (reserve, charge, create user, add
+        /// member, …). Nil: none.
         public var latency: Duration?
         /// Failures to inject at start (`baton services --fail METHOD=COUNT:CODE`).
         public var failures: [FailureRule] = []
@@ -74,56 +80,44 @@ public final class ReferenceServices: Sendable {
         public var description: String { "\(method)=\(count):\(code)\(afterEffect ? ":after-effect" : "")" }
     }
 
-    /// The methods that have an effect, with the in-memory operation that implements them.
-    static let operations: [(method: MethodDescriptor, operation: OrderFulfillmentAdapters.InMemory.Operation)] = [
-        (Baton_Atomic_Inventory_V1_InventoryService.Method.reserve, .reserve),
-        (Baton_Atomic_Inventory_V1_InventoryService.Method.release, .release),
-        (Baton_Atomic_Payment_V1_PaymentService.Method.charge, .charge),
-        (Baton_Atomic_Payment_V1_PaymentService.Method.refund, .refund),
-        (Baton_Atomic_Shipping_V1_ShippingService.Method.scheduleDelivery, .schedule),
-        (Baton_Atomic_Shipping_V1_ShippingService.Method.cancelDelivery, .cancelDelivery),
-        (Baton_Atomic_Notifier_V1_NotifierService.Method.sendOrderConfirmation, .notify),
-    ]
-
     /// The fully qualified names of the atomic services hosted (health reports each).
-    public static let serviceNames = [
-        Baton_Atomic_Inventory_V1_InventoryService.name,
-        Baton_Atomic_Payment_V1_PaymentService.name,
-        Baton_Atomic_Shipping_V1_ShippingService.name,
-        Baton_Atomic_Notifier_V1_NotifierService.name,
-    ]
+    public static let serviceNames =
+        ReferenceFamily.orderFulfillmentServiceNames + ReferenceFamily.identityServiceNames + ReferenceFamily.supplyChainServiceNames
 
-    /// The truth behind every service.
-    public let backend: OrderFulfillmentAdapters.InMemory
+    /// OrderFulfillment's truth: stock, payments, deliveries, order confirmations.
+    public let orders: OrderFulfillmentAdapters.InMemory
+    /// IdentityOperations' truth: users, tenants, audit trail, messages, sessions, MFA.
+    public let identity: IdentityOperationsAdapters.InMemory
+    /// SupplyChainOperations' truth: sales and purchase orders, warehouse stock, transfers,
+    /// returns, invoices, credit notes, valuation, sales history.
+    public let supplyChain: SupplyChainOperationsAdapters.InMemory
     public let configuration: Configuration
     let logger: Logger
+    let families: [ReferenceFamily]
 
     /// - Throws: ``ReferenceServicesError`` for a failure rule naming an unknown method or code.
     public init(configuration: Configuration = .defaults, logger: Logger = Logger(label: "baton.reference-services")) throws {
         self.configuration = configuration
         self.logger = logger
-        self.backend = OrderFulfillmentAdapters.inMemory(.defaults { $0.defaultPaymentLimitMinor = configuration.defaultPaymentLimitMinor })
+        self.orders = OrderFulfillmentAdapters.inMemory(.defaults { $0.defaultPaymentLimitMinor = configuration.defaultPaymentLimitMinor })
+        self.identity = IdentityOperationsAdapters.inMemory()
+        self.supplyChain = SupplyChainOperationsAdapters.inMemory()
+        self.families = [.orderFulfillment(orders), .identity(identity), .supplyChain(supplyChain)]
         if let latency = configuration.latency {
-            for (_, operation) in Self.operations { backend.addLatency(latency, to: operation) }
+            for operation in families.flatMap(\.operations) { operation.addLatency(latency, .max) }
         }
         for rule in configuration.failures {
             try failNext(rule)
         }
     }
 
-    /// The RPC services to host: the four atomic services, fault injection, health (SERVING for
-    /// each atomic service and the whole server) and reflection. Make a fresh list per server.
+    /// The RPC services to host: every family's atomic services, fault injection, health
+    /// (SERVING for each atomic service and the whole server) and reflection. Make a fresh list
+    /// per server.
     public func makeRPCServices() -> [any RPCService] {
         let health = HealthService()
         for name in Self.serviceNames { health.setStatus(.serving, for: name) }
-        let services: [any RPCService] = [
-            InventoryServiceHandler(host: self),
-            PaymentServiceHandler(host: self),
-            ShippingServiceHandler(host: self),
-            NotifierServiceHandler(host: self),
-            FaultInjectionServiceHandler(host: self),
-            health,
-        ]
+        let services: [any RPCService] = families.flatMap { $0.makeHandlers(self) } + [FaultInjectionServiceHandler(host: self), health]
         return services + [ReflectionService(files: BatonAtomicAPIProtoFiles.all, hosting: services)]
     }
 
@@ -139,26 +133,25 @@ public final class ReferenceServices: Sendable {
     ///
     /// - Throws: ``ReferenceServicesError`` for a method without an effect or an unknown code.
     public func failNext(_ rule: FailureRule) throws(ReferenceServicesError) {
-        let operation = try Self.operation(rule.method)
-        guard let error = OrderFulfillmentError(injecting: rule.code, message: "") else {
+        guard try operation(rule.method).failNext(rule.count, rule.code, rule.afterEffect) else {
             throw ReferenceServicesError("unknown status code '\(rule.code)' (use a gRPC name such as UNAVAILABLE, or PAYMENT_DECLINED, …)")
         }
-        backend.failNext(rule.count, of: operation, with: error.code, afterEffect: rule.afterEffect)
     }
 
     /// Delays the next `calls` calls of a method by `latency`.
     ///
     /// - Throws: ``ReferenceServicesError`` for a method without an effect.
     public func addLatency(_ latency: Duration, to method: String, calls: Int = .max) throws(ReferenceServicesError) {
-        backend.addLatency(latency, to: try Self.operation(method), calls: calls)
+        try operation(method).addLatency(latency, calls)
     }
 
-    static func operation(_ method: String) throws(ReferenceServicesError) -> OrderFulfillmentAdapters.InMemory.Operation {
-        guard let found = operations.first(where: { $0.method.method == method || $0.method.path == method || $0.method.path == "/" + method }) else {
+    func operation(_ method: String) throws(ReferenceServicesError) -> InjectableOperation {
+        let operations = families.flatMap(\.operations)
+        guard let found = operations.first(where: { $0.isNamed(method) }) else {
             let known = operations.map(\.method.method).joined(separator: ", ")
             throw ReferenceServicesError("faults and latency can be injected into \(known), not '\(method)'")
         }
-        return found.operation
+        return found
     }
 }
 

@@ -220,6 +220,12 @@ def load_baton_modules(out_dir: str) -> types.SimpleNamespace:
     for service in ("inventory", "payment", "shipping", "notifier", "faults"):
         setattr(ns, f"{service}_pb2", importlib.import_module(f"atomic.{service}.v1.{service}_pb2"))
         setattr(ns, f"{service}_pb2_grpc", importlib.import_module(f"atomic.{service}.v1.{service}_pb2_grpc"))
+    # `identity_pb2` is the orchestrator's API above; the atomic identity service is `atomic_identity_pb2`.
+    for service, name in (("identity", "atomic_identity"), ("tenant", "tenant"), ("audit", "audit"), ("session", "session"),
+                          ("sales", "sales"), ("procurement", "procurement"), ("warehouse", "warehouse"),
+                          ("receivable", "receivable"), ("valuation", "valuation")):
+        setattr(ns, f"{name}_pb2", importlib.import_module(f"atomic.{service}.v1.{service}_pb2"))
+        setattr(ns, f"{name}_pb2_grpc", importlib.import_module(f"atomic.{service}.v1.{service}_pb2_grpc"))
     return ns
 
 

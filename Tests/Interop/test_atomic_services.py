@@ -1,4 +1,5 @@
-"""grpcio (Python) → `baton services`: the reference atomic services speak plain gRPC.
+"""grpcio (Python) → `baton services`: the reference atomic services speak plain gRPC (the
+order, identity and supply-chain families).
 
 Idempotency keys, business refusals as FAILED_PRECONDITION with a `baton-error-reason`
 trailer, fault injection at start (`--fail`) and per call (`x-baton-fault`), health per
@@ -21,7 +22,8 @@ CALL_TIMEOUT = 10
 
 @pytest.fixture(scope="module")
 def atomic(api, pb):  # api: the atomic services' modules; pb: grpc's own health modules
-    modules = {name: getattr(api, name) for name in ("inventory_pb2", "inventory_pb2_grpc", "payment_pb2", "payment_pb2_grpc")}
+    names = ("inventory", "payment", "atomic_identity", "tenant", "warehouse", "sales")
+    modules = {f"{name}{suffix}": getattr(api, f"{name}{suffix}") for name in names for suffix in ("_pb2", "_pb2_grpc")}
     modules["health_pb2"], modules["health_pb2_grpc"] = pb.health_pb2, pb.health_pb2_grpc
     return type("Atomic", (), modules)
 
@@ -85,9 +87,95 @@ def test_charge_declined_past_the_limit_and_per_call_fault(atomic, channel):
     assert account.captured_minor == 80
 
 
+def test_identity_users_are_idempotent_and_wrong_mfa_codes_refused(atomic, channel):
+    users = atomic.atomic_identity_pb2_grpc.UserServiceStub(channel)
+    pb = atomic.atomic_identity_pb2
+    create = pb.CreateUserRequest(email="Ada@Example.com", display_name="Ada", idempotency_key="k-u1")
+    first = users.CreateUser(create, timeout=CALL_TIMEOUT)
+    assert users.CreateUser(create, timeout=CALL_TIMEOUT).user_id == first.user_id
+    assert first.email == "ada@example.com" and first.active
+    create.idempotency_key = "k-u2"
+    with pytest.raises(grpc.RpcError) as taken:
+        users.CreateUser(create, timeout=CALL_TIMEOUT)
+    assert taken.value.code() == grpc.StatusCode.ALREADY_EXISTS
+    with pytest.raises(grpc.RpcError) as missing:
+        users.GetUser(pb.GetUserRequest(user_id="nope"), timeout=CALL_TIMEOUT)
+    assert missing.value.code() == grpc.StatusCode.NOT_FOUND
+
+    mfa = atomic.atomic_identity_pb2_grpc.MfaServiceStub(channel)
+    challenge = mfa.IssueChallenge(pb.IssueChallengeRequest(user_id=first.user_id, idempotency_key="k-c1"), timeout=CALL_TIMEOUT)
+    code = mfa.GetChallengeCode(pb.GetChallengeCodeRequest(challenge_id=challenge.challenge_id), timeout=CALL_TIMEOUT).code
+    with pytest.raises(grpc.RpcError) as wrong:
+        mfa.ActivateChallenge(pb.ActivateChallengeRequest(challenge_id=challenge.challenge_id, code=code + "9", idempotency_key="k-a1"),
+                              timeout=CALL_TIMEOUT)
+    assert wrong.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert trailing(wrong.value).get("baton-error-reason") == "INVALID_CODE"
+    mfa.ActivateChallenge(pb.ActivateChallengeRequest(challenge_id=challenge.challenge_id, code=code, idempotency_key="k-a1"),
+                          timeout=CALL_TIMEOUT)
+    assert mfa.GetEnrollment(pb.GetEnrollmentRequest(user_id=first.user_id), timeout=CALL_TIMEOUT).enrolled
+
+
+def test_tenant_membership_in_a_demo_tenant(atomic, channel):
+    tenants = atomic.tenant_pb2_grpc.TenantServiceStub(channel)
+    pb = atomic.tenant_pb2
+    add = pb.AddMemberRequest(tenant_id="acme", user_id="u-1", role="admin", idempotency_key="k-m1")
+    assert tenants.AddMember(add, timeout=CALL_TIMEOUT).role == "admin"
+    assert tenants.AddMember(add, timeout=CALL_TIMEOUT).role == "admin"
+    listed = tenants.ListMemberships(pb.ListMembershipsRequest(user_id="u-1"), timeout=CALL_TIMEOUT).memberships
+    assert [(m.tenant_id, m.role) for m in listed] == [("acme", "admin")]
+    add.tenant_id, add.idempotency_key = "nope", "k-m2"
+    with pytest.raises(grpc.RpcError) as unknown:
+        tenants.AddMember(add, timeout=CALL_TIMEOUT)
+    assert unknown.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_warehouse_transfer_refuses_missing_stock_and_honours_keys(atomic, channel):
+    stub = atomic.warehouse_pb2_grpc.WarehouseServiceStub(channel)
+    pb = atomic.warehouse_pb2
+
+    def gizmo(warehouse):
+        levels = stub.GetStockLevels(pb.GetStockLevelsRequest(sku="GIZMO"), timeout=CALL_TIMEOUT).levels
+        return next(level.on_hand for level in levels if level.warehouse_id == warehouse)
+
+    east, west = gizmo("WH-EAST"), gizmo("WH-WEST")  # the demo data: 12 and 8 on hand
+    transfer = pb.TransferRequest(transfer=pb.Transfer(sku="GIZMO", from_warehouse_id="WH-EAST", to_warehouse_id="WH-WEST", quantity=east + 1),
+                                  idempotency_key="k-t1")
+    with pytest.raises(grpc.RpcError) as refused:
+        stub.Transfer(transfer, timeout=CALL_TIMEOUT)
+    assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert trailing(refused.value).get("baton-error-reason") == "INSUFFICIENT_STOCK"
+    assert (gizmo("WH-EAST"), gizmo("WH-WEST")) == (east, west)
+    transfer.transfer.quantity = 2
+    first = stub.Transfer(transfer, timeout=CALL_TIMEOUT)
+    assert stub.Transfer(transfer, timeout=CALL_TIMEOUT).transfer_id == first.transfer_id
+    assert (gizmo("WH-EAST"), gizmo("WH-WEST")) == (east - 2, west + 2)
+
+
+def test_sales_orders_are_idempotent_and_unknown_ones_not_found(atomic, channel):
+    stub = atomic.sales_pb2_grpc.SalesServiceStub(channel)
+    pb = atomic.sales_pb2
+    create = pb.CreateSalesOrderRequest(reference="web-1", customer_id="C-1", currency="EUR",
+                                        lines=[pb.OrderLine(sku="WIDGET", quantity=2, unit_price_minor=1250)], idempotency_key="k-s1")
+    first = stub.CreateSalesOrder(create, timeout=CALL_TIMEOUT)
+    assert stub.CreateSalesOrder(create, timeout=CALL_TIMEOUT).id == first.id
+    assert first.status == "OPEN"
+    cancelled = stub.CancelSalesOrder(pb.CancelSalesOrderRequest(id=first.id, idempotency_key="k-s2"), timeout=CALL_TIMEOUT)
+    assert cancelled.status == "CANCELLED"
+    with pytest.raises(grpc.RpcError) as missing:
+        stub.GetSalesOrder(pb.GetSalesOrderRequest(id="nope"), timeout=CALL_TIMEOUT)
+    assert missing.value.code() == grpc.StatusCode.NOT_FOUND
+
+
 def test_health_per_service(atomic, channel):
     stub = atomic.health_pb2_grpc.HealthStub(channel)
     for name in ["baton.atomic.inventory.v1.InventoryService", "baton.atomic.payment.v1.PaymentService",
-                 "baton.atomic.shipping.v1.ShippingService", "baton.atomic.notifier.v1.NotifierService"]:
+                 "baton.atomic.shipping.v1.ShippingService", "baton.atomic.notifier.v1.NotifierService",
+                 "baton.atomic.identity.v1.UserService", "baton.atomic.identity.v1.MfaService",
+                 "baton.atomic.tenant.v1.TenantService", "baton.atomic.audit.v1.AuditService",
+                 "baton.atomic.session.v1.SessionService", "baton.atomic.notifier.v1.UserNotifierService",
+                 "baton.atomic.sales.v1.SalesService", "baton.atomic.sales.v1.ReturnService",
+                 "baton.atomic.sales.v1.SalesHistoryService", "baton.atomic.procurement.v1.ProcurementService",
+                 "baton.atomic.warehouse.v1.WarehouseService", "baton.atomic.receivable.v1.ReceivableService",
+                 "baton.atomic.valuation.v1.ValuationService"]:
         response = stub.Check(atomic.health_pb2.HealthCheckRequest(service=name), timeout=CALL_TIMEOUT)
         assert response.status == atomic.health_pb2.HealthCheckResponse.SERVING, name

@@ -1,4 +1,5 @@
 import BatonRPC
+import BatonReferenceServicesTesting
 import OrderFulfillment
 import OrderFulfillmentRPC
 import Testing
@@ -15,7 +16,7 @@ struct OrderFulfillmentRPCBalancingTests {
         func notify(_ key: String) async throws {
             _ = try await adapter.notifyOrderConfirmed(orderID: "o-1", customerID: "c-1", deliveryID: "d-1", idempotencyKey: key)
         }
-        func sent(_ services: RunningReferenceServices) -> Int { services.references.backend.notificationsSent(orderID: "o-1") }
+        func sent(_ services: RunningReferenceServices) -> Int { services.references.orders.notificationsSent(orderID: "o-1") }
         let notifier = adapter.balancers[3]
 
         for key in ["k-1", "k-2", "k-3", "k-4"] { try await notify(key) }

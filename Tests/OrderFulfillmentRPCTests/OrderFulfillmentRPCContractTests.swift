@@ -1,4 +1,5 @@
 import BatonContractTesting
+import BatonReferenceServicesTesting
 import OrderFulfillmentContractSuite
 import Testing
 
@@ -9,12 +10,6 @@ struct OrderFulfillmentRPCContractTests {
     @Test("contract check", arguments: OrderFulfillmentContract.checks)
     func check(_ check: ContractCheck<any OrderFulfillmentBackendFactory>) async throws {
         let factory = RPCOrderFactory()
-        do {
-            try await check.run(factory)
-        } catch {
-            await factory.shutdown()
-            throw error
-        }
-        await factory.shutdown()
+        try await run({ try await check.run(factory) }, thenShutDown: factory.shutdown)
     }
 }

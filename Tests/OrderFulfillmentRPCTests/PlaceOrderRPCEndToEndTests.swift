@@ -1,6 +1,7 @@
+import BatonReferenceServicesTesting
 import BatonWorkflow
 import BatonWorkflowSQLite
-import Foundation
+import BatonWorkflowTesting
 import OrderFulfillment
 import OrderFulfillmentRPC
 import Testing
@@ -20,47 +21,14 @@ struct PlaceOrderRPCEndToEndTests {
     )
     static let workflowID = PlaceOrder.workflowID(orderID: "o-1")
 
-    /// Reference services stocked with 10 of each sku, an RPC adapter on them, and an engine on
-    /// a fresh SQLite file.
-    struct Harness {
-        let services: RunningReferenceServices
-        let adapter: OrderFulfillmentAdapters.RPC
-        let orchestrator: OrderFulfillmentOrchestrator
-        let engine: WorkflowEngine
-        let storePath: String
-
-        init() async throws {
-            services = try await RunningReferenceServices.started()
-            services.references.backend.stock(sku: "sku-a", quantity: 10)
-            services.references.backend.stock(sku: "sku-b", quantity: 10)
-            adapter = services.adapter()
-            orchestrator = OrderFulfillmentOrchestrator(services: adapter.services)
-            storePath = FileManager.default.temporaryDirectory.appendingPathComponent("baton-e2e-\(UUID().uuidString).sqlite").path
-            engine = try WorkflowEngine(definitions: orchestrator.workflows, store: try SQLiteWorkflowStore(path: storePath), clock: SystemWorkflowClock())
-        }
-
-        /// Places the order, runs `whileRunning` beside it, and returns the final snapshot.
-        func placeOrder(whileRunning: @Sendable (WorkflowEngine) async throws -> Void = { _ in }) async throws -> WorkflowSnapshot {
-            try await withRunningEngine(engine) { engine in
-                try await orchestrator.placeOrder(PlaceOrderRPCEndToEndTests.request, engine: engine)
-                try await whileRunning(engine)
-                return try await engine.waitForCompletion(id: PlaceOrderRPCEndToEndTests.workflowID)
-            }
-        }
-
-        func tearDown() async {
-            await adapter.close()
-            await services.stop()
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: storePath + suffix) }
-        }
-    }
+    typealias Harness = EndToEndHarness<OrderFulfillmentAdapters.RPC, OrderFulfillmentOrchestrator>
 
     @Test("a placed order reserves, charges, schedules and notifies once each")
     func success() async throws {
         let h = try await Harness()
         let final = try await h.placeOrder()
         await h.tearDown()
-        let backend = h.services.references.backend
+        let backend = h.services.references.orders
         #expect(final.status == .completed)
         #expect(backend.available(sku: "sku-a") == 8)
         #expect(backend.available(sku: "sku-b") == 9)
@@ -77,14 +45,11 @@ struct PlaceOrderRPCEndToEndTests {
     @Test("a declined payment releases the reservation (LIFO compensation) and is not retried")
     func declinedPayment() async throws {
         let h = try await Harness()
-        h.services.references.backend.setPaymentLimit(customerID: "c-1", limitMinor: 1000)
+        h.services.references.orders.setPaymentLimit(customerID: "c-1", limitMinor: 1000)
         let final = try await h.placeOrder()
-        let compensations = try await h.engine.history(id: Self.workflowID).compactMap { event -> String? in
-            if case .compensationStepCompleted(let step, _) = event.kind { return step }
-            return nil
-        }
+        let compensations = try await h.engine.compensationsRun(Self.workflowID)
         await h.tearDown()
-        let backend = h.services.references.backend
+        let backend = h.services.references.orders
         #expect(final.status == .compensated)
         #expect(final.failedStep == Step.processPayment)
         #expect(final.error?.code == OrderFulfillmentError.Code.paymentDeclined.stepCode)
@@ -103,19 +68,10 @@ struct PlaceOrderRPCEndToEndTests {
         let port = h.services.port
         try h.services.references.addLatency(.milliseconds(500), to: "Charge", calls: 1)
         let final = try await h.placeOrder { engine in
-            try await eventually("the charge is in flight") {
-                try await engine.snapshot(id: Self.workflowID).step(Step.processPayment)?.status == .running
-            }
-            try await Task.sleep(for: .milliseconds(100))
-            await h.services.stop()
-            try await eventually("a retry has failed against the stopped services") {
-                let step = try await engine.snapshot(id: Self.workflowID).step(Step.processPayment)
-                return (step?.attempts ?? 0) >= 2 && step?.status == .retryScheduled
-            }
-            try await h.services.start()
+            try await h.services.stop(during: Step.processPayment, of: Self.workflowID, on: engine)
         }
         await h.tearDown()
-        let backend = h.services.references.backend
+        let backend = h.services.references.orders
         #expect(h.services.port == port)
         #expect(final.status == .completed)
         #expect((final.step(Step.processPayment)?.attempts ?? 0) >= 3)
@@ -132,7 +88,7 @@ struct PlaceOrderRPCEndToEndTests {
         try h.services.references.failNext(.init(method: "Charge", count: 1, code: "UNAVAILABLE", afterEffect: true))
         let final = try await h.placeOrder()
         await h.tearDown()
-        let backend = h.services.references.backend
+        let backend = h.services.references.orders
         #expect(final.status == .completed)
         #expect(final.step(Step.processPayment)?.attempts == 2)
         #expect(backend.calls(of: .charge) == 2)
@@ -141,12 +97,24 @@ struct PlaceOrderRPCEndToEndTests {
     }
 }
 
-/// Polls `condition` every 10 ms for up to 10 s; fails the test if it never holds.
-func eventually(_ what: String, sourceLocation: SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool) async throws {
-    for _ in 0..<1000 {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(10))
+extension EndToEndHarness<OrderFulfillmentAdapters.RPC, OrderFulfillmentOrchestrator> {
+    /// Reference services stocked with 10 of each sku, an RPC adapter on them, and an engine on
+    /// a fresh SQLite file.
+    init() async throws {
+        try await self.init(
+            seed: { for sku in ["sku-a", "sku-b"] { $0.orders.stock(sku: sku, quantity: 10) } },
+            adapter: { $0.adapter() },
+            orchestrator: { OrderFulfillmentOrchestrator(services: $0.services) },
+            workflows: \.workflows
+        )
     }
-    Issue.record("never happened: \(what)", sourceLocation: sourceLocation)
-    throw CancellationError()
+
+    /// Places the order, runs `whileRunning` beside it, and returns the final snapshot.
+    func placeOrder(whileRunning: @Sendable (WorkflowEngine) async throws -> Void = { _ in }) async throws -> WorkflowSnapshot {
+        try await withRunningEngine(engine) { engine in
+            try await orchestrator.placeOrder(PlaceOrderRPCEndToEndTests.request, engine: engine)
+            try await whileRunning(engine)
+            return try await engine.waitForCompletion(id: PlaceOrderRPCEndToEndTests.workflowID)
+        }
+    }
 }

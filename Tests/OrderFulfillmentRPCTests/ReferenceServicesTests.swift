@@ -1,4 +1,5 @@
 import BatonAtomicAPI
+import BatonReferenceServicesTesting
 import BatonRPC
 import BatonReferenceServices
 import OrderFulfillment
@@ -27,9 +28,9 @@ struct ReferenceServicesTests {
             _ = try await payments.charge(Self.charge("k-1"), options: CallOptions(metadata: [AtomicMetadata.fault: .string("UNAVAILABLE")]))
         }
         #expect(error?.code == .unavailable)
-        #expect(services.references.backend.capturedMinor(customerID: "c-1") == 0)
+        #expect(services.references.orders.capturedMinor(customerID: "c-1") == 0)
         _ = try await payments.charge(Self.charge("k-1"))
-        #expect(services.references.backend.capturedMinor(customerID: "c-1") == 100)
+        #expect(services.references.orders.capturedMinor(customerID: "c-1") == 100)
         await client.close()
         await services.stop()
     }
@@ -49,7 +50,7 @@ struct ReferenceServicesTests {
         }
         #expect(error?.code == .paymentDeclined)
         _ = try await adapter.charge(orderID: "o-1", customerID: "c-1", amountMinor: 100, paymentMethodToken: "t", idempotencyKey: "k-1")
-        #expect(services.references.backend.capturedMinor(customerID: "c-1") == 100)
+        #expect(services.references.orders.capturedMinor(customerID: "c-1") == 100)
         request.method = "GetStock"
         await #expect(throws: RPCError.self) { _ = try await Baton_Atomic_Faults_V1_FaultInjectionServiceClient(client).failNext(request) }
         await adapter.close()

@@ -124,6 +124,79 @@ public struct Baton_Atomic_Notifier_V1_CountNotificationsResponse: ProtobufMessa
     }
 }
 
+public struct Baton_Atomic_Notifier_V1_SendUserNotificationRequest: ProtobufMessage {
+    public static let protoMessageName = "baton.atomic.notifier.v1.SendUserNotificationRequest"
+
+    public static let protobufCDescriptor: ProtobufCDescriptor = {
+        var message = Baton__Atomic__Notifier__V1__SendUserNotificationRequest()
+        baton__atomic__notifier__v1__send_user_notification_request__init(&message)
+        return ProtobufCDescriptor(message.base.descriptor)
+    }()
+
+    public var recipientUserID: String = ""
+    public var template: String = ""
+    public var parameters: [String: String] = [:]
+    public var idempotencyKey: String = ""
+
+    public init() {}
+
+    public func lower(in arena: ProtobufArena) -> UnsafeMutablePointer<ProtobufCMessage> {
+        let c = arena.allocate(Baton__Atomic__Notifier__V1__SendUserNotificationRequest.self)
+        baton__atomic__notifier__v1__send_user_notification_request__init(c)
+        c.pointee.recipient_user_id = arena.binaryData(self.recipientUserID)
+        c.pointee.template_ = arena.binaryData(self.template)
+        c.pointee.n_parameters = self.parameters.count
+        c.pointee.parameters = arena.map(self.parameters.sorted(by: { $0.key < $1.key })) { (entry: (key: String, value: String)) -> UnsafeMutablePointer<Baton__Atomic__Notifier__V1__SendUserNotificationRequest__ParametersEntry>? in
+            let e = arena.allocate(Baton__Atomic__Notifier__V1__SendUserNotificationRequest__ParametersEntry.self)
+            baton__atomic__notifier__v1__send_user_notification_request__parameters_entry__init(e)
+            e.pointee.key = arena.binaryData(entry.key)
+            e.pointee.value = arena.binaryData(entry.value)
+            return e
+        }
+        c.pointee.idempotency_key = arena.binaryData(self.idempotencyKey)
+        return UnsafeMutableRawPointer(c).assumingMemoryBound(to: ProtobufCMessage.self)
+    }
+
+    public init(lifting message: UnsafePointer<ProtobufCMessage>) throws(ProtobufDecodingError) {
+        self.init()
+        let c = UnsafeRawPointer(message).assumingMemoryBound(to: Baton__Atomic__Notifier__V1__SendUserNotificationRequest.self)
+        self.recipientUserID = try ProtobufLift.string(c.pointee.recipient_user_id, field: "recipient_user_id")
+        self.template = try ProtobufLift.string(c.pointee.template_, field: "template")
+        for entry in ProtobufLift.buffer(c.pointee.parameters, count: c.pointee.n_parameters) {
+            guard let entry else { continue }
+            self.parameters[try ProtobufLift.string(entry.pointee.key, field: "parameters.key")] = try ProtobufLift.string(entry.pointee.value, field: "parameters.value")
+        }
+        self.idempotencyKey = try ProtobufLift.string(c.pointee.idempotency_key, field: "idempotency_key")
+    }
+}
+
+public struct Baton_Atomic_Notifier_V1_CountUserNotificationsRequest: ProtobufMessage {
+    public static let protoMessageName = "baton.atomic.notifier.v1.CountUserNotificationsRequest"
+
+    public static let protobufCDescriptor: ProtobufCDescriptor = {
+        var message = Baton__Atomic__Notifier__V1__CountUserNotificationsRequest()
+        baton__atomic__notifier__v1__count_user_notifications_request__init(&message)
+        return ProtobufCDescriptor(message.base.descriptor)
+    }()
+
+    public var userID: String = ""
+
+    public init() {}
+
+    public func lower(in arena: ProtobufArena) -> UnsafeMutablePointer<ProtobufCMessage> {
+        let c = arena.allocate(Baton__Atomic__Notifier__V1__CountUserNotificationsRequest.self)
+        baton__atomic__notifier__v1__count_user_notifications_request__init(c)
+        c.pointee.user_id = arena.binaryData(self.userID)
+        return UnsafeMutableRawPointer(c).assumingMemoryBound(to: ProtobufCMessage.self)
+    }
+
+    public init(lifting message: UnsafePointer<ProtobufCMessage>) throws(ProtobufDecodingError) {
+        self.init()
+        let c = UnsafeRawPointer(message).assumingMemoryBound(to: Baton__Atomic__Notifier__V1__CountUserNotificationsRequest.self)
+        self.userID = try ProtobufLift.string(c.pointee.user_id, field: "user_id")
+    }
+}
+
 /// Names of the service baton.atomic.notifier.v1.NotifierService.
 public enum Baton_Atomic_Notifier_V1_NotifierService {
     public static let name = "baton.atomic.notifier.v1.NotifierService"
@@ -171,5 +244,57 @@ public struct Baton_Atomic_Notifier_V1_NotifierServiceClient: Sendable {
     /// How many confirmations were sent for an order.
     public func countNotifications(_ request: Baton_Atomic_Notifier_V1_CountNotificationsRequest, options: CallOptions = .defaults) async throws -> Baton_Atomic_Notifier_V1_CountNotificationsResponse {
         try await client.unary(Baton_Atomic_Notifier_V1_NotifierService.Method.countNotifications, request: request, responseType: Baton_Atomic_Notifier_V1_CountNotificationsResponse.self, options: options).message
+    }
+}
+
+/// Names of the service baton.atomic.notifier.v1.UserNotifierService.
+public enum Baton_Atomic_Notifier_V1_UserNotifierService {
+    public static let name = "baton.atomic.notifier.v1.UserNotifierService"
+
+    /// The methods of the service, as they appear on the wire.
+    public enum Method {
+        public static let sendUserNotification = MethodDescriptor(service: "baton.atomic.notifier.v1.UserNotifierService", method: "SendUserNotification")
+        public static let countUserNotifications = MethodDescriptor(service: "baton.atomic.notifier.v1.UserNotifierService", method: "CountUserNotifications")
+
+        /// Every method, in declaration order.
+        public static let all: [MethodDescriptor] = [sendUserNotification, countUserNotifications]
+    }
+}
+
+/// Implement to serve baton.atomic.notifier.v1.UserNotifierService.
+public protocol Baton_Atomic_Notifier_V1_UserNotifierServiceHandler: RPCService {
+    /// Sends a message rendered from a template to a user. Idempotent on idempotency_key: a
+    /// repeat returns the first notification and sends nothing more. INVALID_ARGUMENT for a
+    /// message without a template.
+    func sendUserNotification(_ request: Baton_Atomic_Notifier_V1_SendUserNotificationRequest, context: ServerContext) async throws -> Baton_Atomic_Notifier_V1_Notification
+    /// How many messages were sent to a user.
+    func countUserNotifications(_ request: Baton_Atomic_Notifier_V1_CountUserNotificationsRequest, context: ServerContext) async throws -> Baton_Atomic_Notifier_V1_CountNotificationsResponse
+}
+
+extension Baton_Atomic_Notifier_V1_UserNotifierServiceHandler {
+    public func registerMethods(with router: inout RPCRouter) {
+        router.registerUnary(Baton_Atomic_Notifier_V1_UserNotifierService.Method.sendUserNotification) { try await self.sendUserNotification($0, context: $1) }
+        router.registerUnary(Baton_Atomic_Notifier_V1_UserNotifierService.Method.countUserNotifications) { try await self.countUserNotifications($0, context: $1) }
+    }
+}
+
+/// A typed client for baton.atomic.notifier.v1.UserNotifierService.
+public struct Baton_Atomic_Notifier_V1_UserNotifierServiceClient: Sendable {
+    public let client: any RPCCaller
+
+    public init(_ client: any RPCCaller) {
+        self.client = client
+    }
+
+    /// Sends a message rendered from a template to a user. Idempotent on idempotency_key: a
+    /// repeat returns the first notification and sends nothing more. INVALID_ARGUMENT for a
+    /// message without a template.
+    public func sendUserNotification(_ request: Baton_Atomic_Notifier_V1_SendUserNotificationRequest, options: CallOptions = .defaults) async throws -> Baton_Atomic_Notifier_V1_Notification {
+        try await client.unary(Baton_Atomic_Notifier_V1_UserNotifierService.Method.sendUserNotification, request: request, responseType: Baton_Atomic_Notifier_V1_Notification.self, options: options).message
+    }
+
+    /// How many messages were sent to a user.
+    public func countUserNotifications(_ request: Baton_Atomic_Notifier_V1_CountUserNotificationsRequest, options: CallOptions = .defaults) async throws -> Baton_Atomic_Notifier_V1_CountNotificationsResponse {
+        try await client.unary(Baton_Atomic_Notifier_V1_UserNotifierService.Method.countUserNotifications, request: request, responseType: Baton_Atomic_Notifier_V1_CountNotificationsResponse.self, options: options).message
     }
 }

@@ -1,4 +1,5 @@
 import BatonAtomicAPI
+import BatonReferenceServicesTesting
 import OrderFulfillment
 import OrderFulfillmentContractSuite
 import OrderFulfillmentRPC

@@ -7,7 +7,9 @@ import Synchronization
 /// caller's task reaches it through methods that hop there.
 final class ClientStream: MessageSink, @unchecked Sendable {
     let eventLoop: any EventLoop
-    unowned(unsafe) let connection: ClientConnectionHandler
+    /// Weak: a call's closures may reach the loop after its connection closed and the handler
+    /// is gone (a server that stops while a call starts); they then have nothing to do.
+    weak var connection: ClientConnectionHandler?
     var id: Int32 = -1
     let inbound: InboundMessages
     let method: MethodDescriptor
@@ -72,8 +74,8 @@ final class ClientStream: MessageSink, @unchecked Sendable {
         onLoop {
             guard !self.halfClosed else { return }
             self.halfClosed = true
-            if self.id > 0 { self.connection.session?.resumeData(streamID: self.id) }
-            self.connection.scheduleFlush()
+            if self.id > 0 { self.connection?.session?.resumeData(streamID: self.id) }
+            self.connection?.scheduleFlush()
         }
     }
 
@@ -82,8 +84,8 @@ final class ClientStream: MessageSink, @unchecked Sendable {
         onLoop {
             guard !self.finished else { return }
             if self.id > 0 {
-                self.connection.session?.submitReset(streamID: self.id, errorCode: UInt32(NGHTTP2_CANCEL.rawValue))
-                self.connection.scheduleFlush()
+                self.connection?.session?.submitReset(streamID: self.id, errorCode: UInt32(NGHTTP2_CANCEL.rawValue))
+                self.connection?.scheduleFlush()
             }
             self.complete(.failure(error))
         }
@@ -112,8 +114,8 @@ final class ClientStream: MessageSink, @unchecked Sendable {
             return
         }
         outbound.append(message, continuation)
-        if id > 0 { connection.session?.resumeData(streamID: id) }
-        connection.scheduleFlush()
+        if id > 0 { connection?.session?.resumeData(streamID: id) }
+        connection?.scheduleFlush()
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) -> HTTP2DataChunk? {
@@ -172,7 +174,7 @@ final class ClientStream: MessageSink, @unchecked Sendable {
 
     func data(_ bytes: UnsafeRawBufferPointer) {
         guard !finished else {
-            connection.consume(streamID: id, count: bytes.count)
+            connection?.consume(streamID: id, count: bytes.count)
             return
         }
         deframer.append(bytes)
@@ -183,17 +185,17 @@ final class ClientStream: MessageSink, @unchecked Sendable {
                 inbound.deliver(message)
             }
         } catch {
-            connection.consume(streamID: id, count: bytes.count)
-            connection.session?.submitReset(streamID: id, errorCode: UInt32(NGHTTP2_CANCEL.rawValue))
+            connection?.consume(streamID: id, count: bytes.count)
+            connection?.session?.submitReset(streamID: id, errorCode: UInt32(NGHTTP2_CANCEL.rawValue))
             complete(.failure(error))
             return
         }
-        connection.consume(streamID: id, count: credit.received(dataBytes: bytes.count, messageBytes: messageBytes))
+        connection?.consume(streamID: id, count: credit.received(dataBytes: bytes.count, messageBytes: messageBytes))
     }
 
     /// The caller took a message of `count` bytes.
     func messageTaken(_ count: Int) {
-        connection.consume(streamID: id, count: credit.taken(messageBytes: count))
+        connection?.consume(streamID: id, count: credit.taken(messageBytes: count))
     }
 
     private func finishWithStatus() {

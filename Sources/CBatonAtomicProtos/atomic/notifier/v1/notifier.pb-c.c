@@ -187,6 +187,102 @@ void   baton__atomic__notifier__v1__count_notifications_response__free_unpacked
   assert(message->base.descriptor == &baton__atomic__notifier__v1__count_notifications_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   baton__atomic__notifier__v1__send_user_notification_request__parameters_entry__init
+                     (Baton__Atomic__Notifier__V1__SendUserNotificationRequest__ParametersEntry         *message)
+{
+  static const Baton__Atomic__Notifier__V1__SendUserNotificationRequest__ParametersEntry init_value = BATON__ATOMIC__NOTIFIER__V1__SEND_USER_NOTIFICATION_REQUEST__PARAMETERS_ENTRY__INIT;
+  *message = init_value;
+}
+void   baton__atomic__notifier__v1__send_user_notification_request__init
+                     (Baton__Atomic__Notifier__V1__SendUserNotificationRequest         *message)
+{
+  static const Baton__Atomic__Notifier__V1__SendUserNotificationRequest init_value = BATON__ATOMIC__NOTIFIER__V1__SEND_USER_NOTIFICATION_REQUEST__INIT;
+  *message = init_value;
+}
+size_t baton__atomic__notifier__v1__send_user_notification_request__get_packed_size
+                     (const Baton__Atomic__Notifier__V1__SendUserNotificationRequest *message)
+{
+  assert(message->base.descriptor == &baton__atomic__notifier__v1__send_user_notification_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t baton__atomic__notifier__v1__send_user_notification_request__pack
+                     (const Baton__Atomic__Notifier__V1__SendUserNotificationRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &baton__atomic__notifier__v1__send_user_notification_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t baton__atomic__notifier__v1__send_user_notification_request__pack_to_buffer
+                     (const Baton__Atomic__Notifier__V1__SendUserNotificationRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &baton__atomic__notifier__v1__send_user_notification_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Baton__Atomic__Notifier__V1__SendUserNotificationRequest *
+       baton__atomic__notifier__v1__send_user_notification_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Baton__Atomic__Notifier__V1__SendUserNotificationRequest *)
+     protobuf_c_message_unpack (&baton__atomic__notifier__v1__send_user_notification_request__descriptor,
+                                allocator, len, data);
+}
+void   baton__atomic__notifier__v1__send_user_notification_request__free_unpacked
+                     (Baton__Atomic__Notifier__V1__SendUserNotificationRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &baton__atomic__notifier__v1__send_user_notification_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   baton__atomic__notifier__v1__count_user_notifications_request__init
+                     (Baton__Atomic__Notifier__V1__CountUserNotificationsRequest         *message)
+{
+  static const Baton__Atomic__Notifier__V1__CountUserNotificationsRequest init_value = BATON__ATOMIC__NOTIFIER__V1__COUNT_USER_NOTIFICATIONS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t baton__atomic__notifier__v1__count_user_notifications_request__get_packed_size
+                     (const Baton__Atomic__Notifier__V1__CountUserNotificationsRequest *message)
+{
+  assert(message->base.descriptor == &baton__atomic__notifier__v1__count_user_notifications_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t baton__atomic__notifier__v1__count_user_notifications_request__pack
+                     (const Baton__Atomic__Notifier__V1__CountUserNotificationsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &baton__atomic__notifier__v1__count_user_notifications_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t baton__atomic__notifier__v1__count_user_notifications_request__pack_to_buffer
+                     (const Baton__Atomic__Notifier__V1__CountUserNotificationsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &baton__atomic__notifier__v1__count_user_notifications_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Baton__Atomic__Notifier__V1__CountUserNotificationsRequest *
+       baton__atomic__notifier__v1__count_user_notifications_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Baton__Atomic__Notifier__V1__CountUserNotificationsRequest *)
+     protobuf_c_message_unpack (&baton__atomic__notifier__v1__count_user_notifications_request__descriptor,
+                                allocator, len, data);
+}
+void   baton__atomic__notifier__v1__count_user_notifications_request__free_unpacked
+                     (Baton__Atomic__Notifier__V1__CountUserNotificationsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &baton__atomic__notifier__v1__count_user_notifications_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor baton__atomic__notifier__v1__send_order_confirmation_request__field_descriptors[4] =
 {
   {
@@ -378,6 +474,172 @@ const ProtobufCMessageDescriptor baton__atomic__notifier__v1__count_notification
   (ProtobufCMessageInit) baton__atomic__notifier__v1__count_notifications_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor baton__atomic__notifier__v1__send_user_notification_request__parameters_entry__field_descriptors[2] =
+{
+  {
+    "key",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Baton__Atomic__Notifier__V1__SendUserNotificationRequest__ParametersEntry, key),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "value",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Baton__Atomic__Notifier__V1__SendUserNotificationRequest__ParametersEntry, value),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned baton__atomic__notifier__v1__send_user_notification_request__parameters_entry__field_indices_by_name[] = {
+  0,   /* field[0] = key */
+  1,   /* field[1] = value */
+};
+static const ProtobufCIntRange baton__atomic__notifier__v1__send_user_notification_request__parameters_entry__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor baton__atomic__notifier__v1__send_user_notification_request__parameters_entry__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "baton.atomic.notifier.v1.SendUserNotificationRequest.ParametersEntry",
+  "ParametersEntry",
+  "Baton__Atomic__Notifier__V1__SendUserNotificationRequest__ParametersEntry",
+  "baton.atomic.notifier.v1",
+  sizeof(Baton__Atomic__Notifier__V1__SendUserNotificationRequest__ParametersEntry),
+  2,
+  baton__atomic__notifier__v1__send_user_notification_request__parameters_entry__field_descriptors,
+  baton__atomic__notifier__v1__send_user_notification_request__parameters_entry__field_indices_by_name,
+  1,  baton__atomic__notifier__v1__send_user_notification_request__parameters_entry__number_ranges,
+  (ProtobufCMessageInit) baton__atomic__notifier__v1__send_user_notification_request__parameters_entry__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor baton__atomic__notifier__v1__send_user_notification_request__field_descriptors[4] =
+{
+  {
+    "recipient_user_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Baton__Atomic__Notifier__V1__SendUserNotificationRequest, recipient_user_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "template",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Baton__Atomic__Notifier__V1__SendUserNotificationRequest, template_),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "parameters",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Baton__Atomic__Notifier__V1__SendUserNotificationRequest, n_parameters),
+    offsetof(Baton__Atomic__Notifier__V1__SendUserNotificationRequest, parameters),
+    &baton__atomic__notifier__v1__send_user_notification_request__parameters_entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "idempotency_key",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Baton__Atomic__Notifier__V1__SendUserNotificationRequest, idempotency_key),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned baton__atomic__notifier__v1__send_user_notification_request__field_indices_by_name[] = {
+  3,   /* field[3] = idempotency_key */
+  2,   /* field[2] = parameters */
+  0,   /* field[0] = recipient_user_id */
+  1,   /* field[1] = template */
+};
+static const ProtobufCIntRange baton__atomic__notifier__v1__send_user_notification_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor baton__atomic__notifier__v1__send_user_notification_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "baton.atomic.notifier.v1.SendUserNotificationRequest",
+  "SendUserNotificationRequest",
+  "Baton__Atomic__Notifier__V1__SendUserNotificationRequest",
+  "baton.atomic.notifier.v1",
+  sizeof(Baton__Atomic__Notifier__V1__SendUserNotificationRequest),
+  4,
+  baton__atomic__notifier__v1__send_user_notification_request__field_descriptors,
+  baton__atomic__notifier__v1__send_user_notification_request__field_indices_by_name,
+  1,  baton__atomic__notifier__v1__send_user_notification_request__number_ranges,
+  (ProtobufCMessageInit) baton__atomic__notifier__v1__send_user_notification_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor baton__atomic__notifier__v1__count_user_notifications_request__field_descriptors[1] =
+{
+  {
+    "user_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Baton__Atomic__Notifier__V1__CountUserNotificationsRequest, user_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned baton__atomic__notifier__v1__count_user_notifications_request__field_indices_by_name[] = {
+  0,   /* field[0] = user_id */
+};
+static const ProtobufCIntRange baton__atomic__notifier__v1__count_user_notifications_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor baton__atomic__notifier__v1__count_user_notifications_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "baton.atomic.notifier.v1.CountUserNotificationsRequest",
+  "CountUserNotificationsRequest",
+  "Baton__Atomic__Notifier__V1__CountUserNotificationsRequest",
+  "baton.atomic.notifier.v1",
+  sizeof(Baton__Atomic__Notifier__V1__CountUserNotificationsRequest),
+  1,
+  baton__atomic__notifier__v1__count_user_notifications_request__field_descriptors,
+  baton__atomic__notifier__v1__count_user_notifications_request__field_indices_by_name,
+  1,  baton__atomic__notifier__v1__count_user_notifications_request__number_ranges,
+  (ProtobufCMessageInit) baton__atomic__notifier__v1__count_user_notifications_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCMethodDescriptor baton__atomic__notifier__v1__notifier_service__method_descriptors[2] =
 {
   { "SendOrderConfirmation", &baton__atomic__notifier__v1__send_order_confirmation_request__descriptor, &baton__atomic__notifier__v1__notification__descriptor },
@@ -419,5 +681,48 @@ void baton__atomic__notifier__v1__notifier_service__init (Baton__Atomic__Notifie
 {
   protobuf_c_service_generated_init (&service->base,
                                      &baton__atomic__notifier__v1__notifier_service__descriptor,
+                                     (ProtobufCServiceDestroy) destroy);
+}
+static const ProtobufCMethodDescriptor baton__atomic__notifier__v1__user_notifier_service__method_descriptors[2] =
+{
+  { "SendUserNotification", &baton__atomic__notifier__v1__send_user_notification_request__descriptor, &baton__atomic__notifier__v1__notification__descriptor },
+  { "CountUserNotifications", &baton__atomic__notifier__v1__count_user_notifications_request__descriptor, &baton__atomic__notifier__v1__count_notifications_response__descriptor },
+};
+const unsigned baton__atomic__notifier__v1__user_notifier_service__method_indices_by_name[] = {
+  1,        /* CountUserNotifications */
+  0         /* SendUserNotification */
+};
+const ProtobufCServiceDescriptor baton__atomic__notifier__v1__user_notifier_service__descriptor =
+{
+  PROTOBUF_C__SERVICE_DESCRIPTOR_MAGIC,
+  "baton.atomic.notifier.v1.UserNotifierService",
+  "UserNotifierService",
+  "Baton__Atomic__Notifier__V1__UserNotifierService",
+  "baton.atomic.notifier.v1",
+  2,
+  baton__atomic__notifier__v1__user_notifier_service__method_descriptors,
+  baton__atomic__notifier__v1__user_notifier_service__method_indices_by_name
+};
+void baton__atomic__notifier__v1__user_notifier_service__send_user_notification(ProtobufCService *service,
+                                                                                const Baton__Atomic__Notifier__V1__SendUserNotificationRequest *input,
+                                                                                Baton__Atomic__Notifier__V1__Notification_Closure closure,
+                                                                                void *closure_data)
+{
+  assert(service->descriptor == &baton__atomic__notifier__v1__user_notifier_service__descriptor);
+  service->invoke(service, 0, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void baton__atomic__notifier__v1__user_notifier_service__count_user_notifications(ProtobufCService *service,
+                                                                                  const Baton__Atomic__Notifier__V1__CountUserNotificationsRequest *input,
+                                                                                  Baton__Atomic__Notifier__V1__CountNotificationsResponse_Closure closure,
+                                                                                  void *closure_data)
+{
+  assert(service->descriptor == &baton__atomic__notifier__v1__user_notifier_service__descriptor);
+  service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void baton__atomic__notifier__v1__user_notifier_service__init (Baton__Atomic__Notifier__V1__UserNotifierService_Service *service,
+                                                               Baton__Atomic__Notifier__V1__UserNotifierService_ServiceDestroy destroy)
+{
+  protobuf_c_service_generated_init (&service->base,
+                                     &baton__atomic__notifier__v1__user_notifier_service__descriptor,
                                      (ProtobufCServiceDestroy) destroy);
 }

@@ -19,6 +19,9 @@ typedef struct Baton__Atomic__Notifier__V1__SendOrderConfirmationRequest Baton__
 typedef struct Baton__Atomic__Notifier__V1__Notification Baton__Atomic__Notifier__V1__Notification;
 typedef struct Baton__Atomic__Notifier__V1__CountNotificationsRequest Baton__Atomic__Notifier__V1__CountNotificationsRequest;
 typedef struct Baton__Atomic__Notifier__V1__CountNotificationsResponse Baton__Atomic__Notifier__V1__CountNotificationsResponse;
+typedef struct Baton__Atomic__Notifier__V1__SendUserNotificationRequest Baton__Atomic__Notifier__V1__SendUserNotificationRequest;
+typedef struct Baton__Atomic__Notifier__V1__SendUserNotificationRequest__ParametersEntry Baton__Atomic__Notifier__V1__SendUserNotificationRequest__ParametersEntry;
+typedef struct Baton__Atomic__Notifier__V1__CountUserNotificationsRequest Baton__Atomic__Notifier__V1__CountUserNotificationsRequest;
 
 
 /* --- enums --- */
@@ -70,6 +73,41 @@ struct  Baton__Atomic__Notifier__V1__CountNotificationsResponse
 #define BATON__ATOMIC__NOTIFIER__V1__COUNT_NOTIFICATIONS_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&baton__atomic__notifier__v1__count_notifications_response__descriptor) \
     , 0 }
+
+
+struct  Baton__Atomic__Notifier__V1__SendUserNotificationRequest__ParametersEntry
+{
+  ProtobufCMessage base;
+  ProtobufCBinaryData key;
+  ProtobufCBinaryData value;
+};
+#define BATON__ATOMIC__NOTIFIER__V1__SEND_USER_NOTIFICATION_REQUEST__PARAMETERS_ENTRY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&baton__atomic__notifier__v1__send_user_notification_request__parameters_entry__descriptor) \
+    , {0,NULL}, {0,NULL} }
+
+
+struct  Baton__Atomic__Notifier__V1__SendUserNotificationRequest
+{
+  ProtobufCMessage base;
+  ProtobufCBinaryData recipient_user_id;
+  ProtobufCBinaryData template_;
+  size_t n_parameters;
+  Baton__Atomic__Notifier__V1__SendUserNotificationRequest__ParametersEntry **parameters;
+  ProtobufCBinaryData idempotency_key;
+};
+#define BATON__ATOMIC__NOTIFIER__V1__SEND_USER_NOTIFICATION_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&baton__atomic__notifier__v1__send_user_notification_request__descriptor) \
+    , {0,NULL}, {0,NULL}, 0,NULL, {0,NULL} }
+
+
+struct  Baton__Atomic__Notifier__V1__CountUserNotificationsRequest
+{
+  ProtobufCMessage base;
+  ProtobufCBinaryData user_id;
+};
+#define BATON__ATOMIC__NOTIFIER__V1__COUNT_USER_NOTIFICATIONS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&baton__atomic__notifier__v1__count_user_notifications_request__descriptor) \
+    , {0,NULL} }
 
 
 /* Baton__Atomic__Notifier__V1__SendOrderConfirmationRequest methods */
@@ -148,6 +186,47 @@ Baton__Atomic__Notifier__V1__CountNotificationsResponse *
 void   baton__atomic__notifier__v1__count_notifications_response__free_unpacked
                      (Baton__Atomic__Notifier__V1__CountNotificationsResponse *message,
                       ProtobufCAllocator *allocator);
+/* Baton__Atomic__Notifier__V1__SendUserNotificationRequest__ParametersEntry methods */
+void   baton__atomic__notifier__v1__send_user_notification_request__parameters_entry__init
+                     (Baton__Atomic__Notifier__V1__SendUserNotificationRequest__ParametersEntry         *message);
+/* Baton__Atomic__Notifier__V1__SendUserNotificationRequest methods */
+void   baton__atomic__notifier__v1__send_user_notification_request__init
+                     (Baton__Atomic__Notifier__V1__SendUserNotificationRequest         *message);
+size_t baton__atomic__notifier__v1__send_user_notification_request__get_packed_size
+                     (const Baton__Atomic__Notifier__V1__SendUserNotificationRequest   *message);
+size_t baton__atomic__notifier__v1__send_user_notification_request__pack
+                     (const Baton__Atomic__Notifier__V1__SendUserNotificationRequest   *message,
+                      uint8_t             *out);
+size_t baton__atomic__notifier__v1__send_user_notification_request__pack_to_buffer
+                     (const Baton__Atomic__Notifier__V1__SendUserNotificationRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Baton__Atomic__Notifier__V1__SendUserNotificationRequest *
+       baton__atomic__notifier__v1__send_user_notification_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   baton__atomic__notifier__v1__send_user_notification_request__free_unpacked
+                     (Baton__Atomic__Notifier__V1__SendUserNotificationRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Baton__Atomic__Notifier__V1__CountUserNotificationsRequest methods */
+void   baton__atomic__notifier__v1__count_user_notifications_request__init
+                     (Baton__Atomic__Notifier__V1__CountUserNotificationsRequest         *message);
+size_t baton__atomic__notifier__v1__count_user_notifications_request__get_packed_size
+                     (const Baton__Atomic__Notifier__V1__CountUserNotificationsRequest   *message);
+size_t baton__atomic__notifier__v1__count_user_notifications_request__pack
+                     (const Baton__Atomic__Notifier__V1__CountUserNotificationsRequest   *message,
+                      uint8_t             *out);
+size_t baton__atomic__notifier__v1__count_user_notifications_request__pack_to_buffer
+                     (const Baton__Atomic__Notifier__V1__CountUserNotificationsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Baton__Atomic__Notifier__V1__CountUserNotificationsRequest *
+       baton__atomic__notifier__v1__count_user_notifications_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   baton__atomic__notifier__v1__count_user_notifications_request__free_unpacked
+                     (Baton__Atomic__Notifier__V1__CountUserNotificationsRequest *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Baton__Atomic__Notifier__V1__SendOrderConfirmationRequest_Closure)
@@ -161,6 +240,15 @@ typedef void (*Baton__Atomic__Notifier__V1__CountNotificationsRequest_Closure)
                   void *closure_data);
 typedef void (*Baton__Atomic__Notifier__V1__CountNotificationsResponse_Closure)
                  (const Baton__Atomic__Notifier__V1__CountNotificationsResponse *message,
+                  void *closure_data);
+typedef void (*Baton__Atomic__Notifier__V1__SendUserNotificationRequest__ParametersEntry_Closure)
+                 (const Baton__Atomic__Notifier__V1__SendUserNotificationRequest__ParametersEntry *message,
+                  void *closure_data);
+typedef void (*Baton__Atomic__Notifier__V1__SendUserNotificationRequest_Closure)
+                 (const Baton__Atomic__Notifier__V1__SendUserNotificationRequest *message,
+                  void *closure_data);
+typedef void (*Baton__Atomic__Notifier__V1__CountUserNotificationsRequest_Closure)
+                 (const Baton__Atomic__Notifier__V1__CountUserNotificationsRequest *message,
                   void *closure_data);
 
 /* --- services --- */
@@ -195,6 +283,36 @@ void baton__atomic__notifier__v1__notifier_service__count_notifications(Protobuf
                                                                         const Baton__Atomic__Notifier__V1__CountNotificationsRequest *input,
                                                                         Baton__Atomic__Notifier__V1__CountNotificationsResponse_Closure closure,
                                                                         void *closure_data);
+typedef struct Baton__Atomic__Notifier__V1__UserNotifierService_Service Baton__Atomic__Notifier__V1__UserNotifierService_Service;
+struct Baton__Atomic__Notifier__V1__UserNotifierService_Service
+{
+  ProtobufCService base;
+  void (*send_user_notification)(Baton__Atomic__Notifier__V1__UserNotifierService_Service *service,
+                                 const Baton__Atomic__Notifier__V1__SendUserNotificationRequest *input,
+                                 Baton__Atomic__Notifier__V1__Notification_Closure closure,
+                                 void *closure_data);
+  void (*count_user_notifications)(Baton__Atomic__Notifier__V1__UserNotifierService_Service *service,
+                                   const Baton__Atomic__Notifier__V1__CountUserNotificationsRequest *input,
+                                   Baton__Atomic__Notifier__V1__CountNotificationsResponse_Closure closure,
+                                   void *closure_data);
+};
+typedef void (*Baton__Atomic__Notifier__V1__UserNotifierService_ServiceDestroy)(Baton__Atomic__Notifier__V1__UserNotifierService_Service *);
+void baton__atomic__notifier__v1__user_notifier_service__init (Baton__Atomic__Notifier__V1__UserNotifierService_Service *service,
+                                                               Baton__Atomic__Notifier__V1__UserNotifierService_ServiceDestroy destroy);
+#define BATON__ATOMIC__NOTIFIER__V1__USER_NOTIFIER_SERVICE__BASE_INIT \
+    { &baton__atomic__notifier__v1__user_notifier_service__descriptor, protobuf_c_service_invoke_internal, NULL }
+#define BATON__ATOMIC__NOTIFIER__V1__USER_NOTIFIER_SERVICE__INIT(function_prefix__) \
+    { BATON__ATOMIC__NOTIFIER__V1__USER_NOTIFIER_SERVICE__BASE_INIT,\
+      function_prefix__ ## send_user_notification,\
+      function_prefix__ ## count_user_notifications  }
+void baton__atomic__notifier__v1__user_notifier_service__send_user_notification(ProtobufCService *service,
+                                                                                const Baton__Atomic__Notifier__V1__SendUserNotificationRequest *input,
+                                                                                Baton__Atomic__Notifier__V1__Notification_Closure closure,
+                                                                                void *closure_data);
+void baton__atomic__notifier__v1__user_notifier_service__count_user_notifications(ProtobufCService *service,
+                                                                                  const Baton__Atomic__Notifier__V1__CountUserNotificationsRequest *input,
+                                                                                  Baton__Atomic__Notifier__V1__CountNotificationsResponse_Closure closure,
+                                                                                  void *closure_data);
 
 /* --- descriptors --- */
 
@@ -202,7 +320,11 @@ extern const ProtobufCMessageDescriptor baton__atomic__notifier__v1__send_order_
 extern const ProtobufCMessageDescriptor baton__atomic__notifier__v1__notification__descriptor;
 extern const ProtobufCMessageDescriptor baton__atomic__notifier__v1__count_notifications_request__descriptor;
 extern const ProtobufCMessageDescriptor baton__atomic__notifier__v1__count_notifications_response__descriptor;
+extern const ProtobufCMessageDescriptor baton__atomic__notifier__v1__send_user_notification_request__descriptor;
+extern const ProtobufCMessageDescriptor baton__atomic__notifier__v1__send_user_notification_request__parameters_entry__descriptor;
+extern const ProtobufCMessageDescriptor baton__atomic__notifier__v1__count_user_notifications_request__descriptor;
 extern const ProtobufCServiceDescriptor baton__atomic__notifier__v1__notifier_service__descriptor;
+extern const ProtobufCServiceDescriptor baton__atomic__notifier__v1__user_notifier_service__descriptor;
 
 PROTOBUF_C__END_DECLS
 

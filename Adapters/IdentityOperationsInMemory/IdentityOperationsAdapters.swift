@@ -1,9 +1,0 @@
-import IdentityOperations
-
-/// Implementations of IdentityOperations' contracts, found through static factories.
-public enum IdentityOperationsAdapters {
-    /// An in-memory backend implementing every IdentityOperations contract, for tests and demos.
-    public static func inMemory(_ configuration: InMemory.Configuration = .defaults) -> InMemory {
-        InMemory(configuration: configuration)
-    }
-}
