@@ -3,25 +3,27 @@ import Testing
 
 @Suite("WorkflowEngine leases (several replicas on one store)")
 struct WorkflowEngineLeaseTests {
+    /// A replica's engine configuration: its own owner name and 30-second leases.
+    static func leased(_ owner: String) -> WorkflowEngine.Configuration {
+        .defaults {
+            $0.owner = owner
+            $0.leaseDuration = .seconds(30)
+        }
+    }
+
     @Test("a replica takes over a dead replica's workflow once its lease expires")
     func takeover() async throws {
         let ledger = StepLedger()
         let gate = Gate()
         let store = InMemoryWorkflowStore()
         let clock = ManualWorkflowClock()
-        let leased: (String) -> WorkflowEngine.Configuration = { owner in
-            .defaults {
-                $0.owner = owner
-                $0.leaseDuration = .seconds(30)
-            }
-        }
         let stuck = WorkflowEngineTests.orderSaga(ledger, charge: { context in
             ledger.record(context)
             await gate.pass()
             try Task.checkCancellation()
             return "never"
         })
-        let replicaA = try WorkflowEngine(definitions: [stuck], store: store, clock: clock, configuration: leased("replica-a"))
+        let replicaA = try WorkflowEngine(definitions: [stuck], store: store, clock: clock, configuration: Self.leased("replica-a"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await replicaA.run() }
             try await replicaA.start(type: "order", id: "o-1")
@@ -32,7 +34,7 @@ struct WorkflowEngineLeaseTests {
         }
 
         let replicaB = try WorkflowEngine(
-            definitions: [WorkflowEngineTests.orderSaga(ledger)], store: store, clock: clock, configuration: leased("replica-b")
+            definitions: [WorkflowEngineTests.orderSaga(ledger)], store: store, clock: clock, configuration: Self.leased("replica-b")
         )
         let final = try await withRunningEngine(replicaB) { engine in
             // B's first claim finds the instance still leased by A.
@@ -54,18 +56,12 @@ struct WorkflowEngineFencingTests {
         let gate = Gate()
         let store = InMemoryWorkflowStore()
         let clock = ManualWorkflowClock()
-        let leased: (String) -> WorkflowEngine.Configuration = { owner in
-            .defaults {
-                $0.owner = owner
-                $0.leaseDuration = .seconds(30)
-            }
-        }
         let slow = WorkflowEngineTests.orderSaga(ledger, charge: { context in
             ledger.record(context)
             await gate.pass()
             return "stale charge of replica A"
         })
-        let replicaA = try WorkflowEngine(definitions: [slow], store: store, clock: clock, configuration: leased("replica-a"))
+        let replicaA = try WorkflowEngine(definitions: [slow], store: store, clock: clock, configuration: WorkflowEngineLeaseTests.leased("replica-a"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await replicaA.run() }
             try await replicaA.start(type: "order", id: "o-1")
@@ -75,7 +71,7 @@ struct WorkflowEngineFencingTests {
             // instance, runs the charge again under the same key, and finishes the saga.
             store.expireAllLeases()
             let replicaB = try WorkflowEngine(
-                definitions: [WorkflowEngineTests.orderSaga(ledger)], store: store, clock: clock, configuration: leased("replica-b")
+                definitions: [WorkflowEngineTests.orderSaga(ledger)], store: store, clock: clock, configuration: WorkflowEngineLeaseTests.leased("replica-b")
             )
             let final = try await withRunningEngine(replicaB) { engine in try await engine.waitForCompletion(id: "o-1") }
             #expect(final.status == .completed)
