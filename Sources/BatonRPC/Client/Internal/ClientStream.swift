@@ -110,7 +110,12 @@ final class ClientStream: MessageSink, @unchecked Sendable {
 
     private func enqueue<M: ProtobufMessage>(_ message: M, _ continuation: CheckedContinuation<Void, any Error>) {
         guard !finished, !halfClosed else {
-            continuation.resume(throwing: RPCError(code: .cancelled, message: halfClosed ? "the request stream is already finished" : "the call has already ended"))
+            // A call that already failed (its connection closed as it started, say) reports
+            // that failure, not the write that came too late.
+            let failure = finished ? received.withLock { $0.failure } : nil
+            continuation.resume(
+                throwing: failure ?? RPCError(code: .cancelled, message: halfClosed ? "the request stream is already finished" : "the call has already ended")
+            )
             return
         }
         outbound.append(message, continuation)
