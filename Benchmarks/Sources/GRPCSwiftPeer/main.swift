@@ -10,14 +10,6 @@ import GRPCCore
 import GRPCNIOTransportHTTP2Posix
 import GRPCProtobuf
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 struct UnaryOnlyTestService: Grpc_Testing_TestService.SimpleServiceProtocol {
     func unaryCall(
         request: Grpc_Testing_SimpleRequest,
@@ -76,8 +68,13 @@ struct UnaryOnlyTestService: Grpc_Testing_TestService.SimpleServiceProtocol {
     static let unimplemented = RPCError(code: .unimplemented, message: "only UnaryCall is implemented")
 }
 
+// Unbuffered writes: dev/bench-rpc reads stdout from a file while the server runs.
+func write(_ text: String, to handle: FileHandle) {
+    handle.write(Data(text.utf8))
+}
+
 func usage() -> Never {
-    fputs("usage: GRPCSwiftPeer [--port N]\n", stderr)
+    write("usage: GRPCSwiftPeer [--port N]\n", to: .standardError)
     exit(2)
 }
 
@@ -99,9 +96,8 @@ let server = GRPCServer(
 try await withThrowingDiscardingTaskGroup { group in
     group.addTask { try await server.serve() }
     guard let ipv4 = try await server.transport.listeningAddress.ipv4 else {
-        fputs("failed to listen on 127.0.0.1:\(port)\n", stderr)
+        write("failed to listen on 127.0.0.1:\(port)\n", to: .standardError)
         exit(1)
     }
-    print("listening on \(ipv4.host):\(ipv4.port)")
-    fflush(stdout)
+    write("listening on \(ipv4.host):\(ipv4.port)\n", to: .standardOutput)
 }
