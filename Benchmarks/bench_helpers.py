@@ -10,7 +10,8 @@ Subcommands:
   h2load-result STDOUT LOG SERVER ROUND CPU_TICKS HWM_KIB
       Parses h2load's output and per-request log (--log-file), checks every request
       succeeded with a 2xx status, and prints one TSV result row.
-  report TSV         Prints per-run rows, per-server medians and the Baton ratios.
+  report TSV         Prints per-run rows, per-server medians, Baton's ratios against every
+                     other server and whether the targets are met against each.
 """
 import os
 import re
@@ -132,13 +133,30 @@ def report(tsv_path):
         m = med[s]
         print(f"| {s} | {m['runs']} | {m['req_per_s']:.0f} | {m['mean_ms']:.2f} | {m['p50_ms']:.2f} | "
               f"{m['p99_ms']:.2f} | {m['max_ms']:.2f} | {m['cpu_us_per_req']:.1f} | {m['hwm_mib']:.1f} |")
-    if "baton" in med:
-        b = med["baton"]
-        for other in (s for s in servers if s != "baton"):
-            o = med[other]
-            ratio = lambda k: (b[k] / o[k]) if o[k] else float("nan")
-            print(f"Baton/{other}: req/s x{ratio('req_per_s'):.2f}, "
-                  f"CPU/req x{ratio('cpu_us_per_req'):.2f}, p99 x{ratio('p99_ms'):.2f}")
+    if "baton" not in med:
+        return
+    b = med["baton"]
+    peers = [s for s in servers if s != "baton"]
+    ratios = {}
+    for other in peers:
+        o = med[other]
+        ratios[other] = {k: (b[k] / o[k]) if o[k] else float("nan")
+                         for k in ("req_per_s", "cpu_us_per_req", "p99_ms")}
+    print()
+    print("Baton against each peer (ratio of medians, Baton / peer):")
+    print("| peer | req/s | server CPU µs/req | p99 ms |")
+    print("|---|---|---|---|")
+    for other in peers:
+        r = ratios[other]
+        print(f"| {other} | x{r['req_per_s']:.2f} | x{r['cpu_us_per_req']:.2f} | x{r['p99_ms']:.2f} |")
+    print()
+    print("Targets (Baton >= 2x the peer's req/s, <= 0.5x its CPU per request, p99 below it):")
+    met = lambda ok: "met" if ok else "not met"
+    for other in peers:
+        r = ratios[other]
+        print(f"  vs {other}: req/s x{r['req_per_s']:.2f} >= 2: {met(r['req_per_s'] >= 2)}; "
+              f"CPU/req x{r['cpu_us_per_req']:.2f} <= 0.5: {met(r['cpu_us_per_req'] <= 0.5)}; "
+              f"p99 x{r['p99_ms']:.2f} < 1: {met(r['p99_ms'] < 1)}")
 
 
 def main(argv):
