@@ -226,6 +226,8 @@ public final class SQLiteWorkflowStore: WorkflowStore {
 
     // MARK: Writes (inside a group-commit transaction)
 
+    /// Applies one write of a batch. Refusals (`WorkflowError`) happen before anything is written
+    /// (see `GroupCommitter`).
     private static func apply(_ db: Database, _ write: EncodedWorkflowWrite) throws -> EncodedWorkflowWrite.Result {
         switch write {
         case .create(let snapshot, let snapshotJSON, let events, let owner, let leaseUntil):

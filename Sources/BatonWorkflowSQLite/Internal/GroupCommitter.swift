@@ -2,8 +2,12 @@ import BatonWorkflow
 import GRDB
 
 /// Batches concurrent writes into one SQLite transaction (one fsync): the shared
-/// `GroupCommitQueue` with a single writer. Each write runs in its own savepoint, so one write's
-/// rejection (a fencing conflict) does not fail the others in its batch.
+/// `GroupCommitQueue` with a single writer.
+///
+/// A write that is refused (a fencing conflict, an existing id) fails alone: `apply` refuses with
+/// a `WorkflowError` before it changes anything, so the others in its batch commit without a
+/// savepoint per write. Any other error (SQLite's own) rolls the whole transaction back and
+/// fails every write in it.
 enum GroupCommitter {
     typealias Write = EncodedWorkflowWrite
     typealias Queue = GroupCommitQueue<Write, Write.Result>
@@ -12,22 +16,12 @@ enum GroupCommitter {
         Queue(maxBatch: maxBatch) { writes in
             do {
                 return try await writer.write { db in
-                    writes.map { write in
-                        var result: Result<Write.Result, any Error> = .failure(CancellationError())
+                    try writes.map { write -> Result<Write.Result, any Error> in
                         do {
-                            try db.inSavepoint {
-                                do {
-                                    result = .success(try apply(db, write))
-                                    return .commit
-                                } catch let error as WorkflowError {
-                                    result = .failure(error)
-                                    return .rollback
-                                }
-                            }
-                        } catch {
-                            result = .failure(storageError(error))
+                            return .success(try apply(db, write))
+                        } catch let refusal as WorkflowError {
+                            return .failure(refusal)
                         }
-                        return result
                     }
                 }
             } catch {
