@@ -8,11 +8,15 @@ import Synchronization
 ///
 /// Run it as a `Service` to health-check every endpoint (`grpc.health.v1.Health/Check` for
 /// ``Configuration/healthCheckService``) every ``Configuration/healthCheckInterval``; an endpoint
-/// whose check fails is skipped until a check passes. Each endpoint has its own
+/// whose check fails is skipped until a check passes, as long as another endpoint passes: when
+/// every endpoint fails its check, calls go to them all the same (fail open), since a service
+/// too busy to answer its health check in time usually still answers calls, and refusing every
+/// call would turn its slowness into an outage. Each endpoint has its own
 /// ``CircuitBreaker``, fed by the outcome of every call: statuses in
 /// ``Configuration/failureCodes`` (the service is in trouble) count as failures, business
-/// refusals (`FAILED_PRECONDITION`, `NOT_FOUND`, …) as successes. With no endpoint available a
-/// call fails at once with `UNAVAILABLE` saying why.
+/// refusals (`FAILED_PRECONDITION`, `NOT_FOUND`, …) as successes; an endpoint that is really down
+/// thus opens its circuit after a few calls. With every circuit open a call fails at once with
+/// `UNAVAILABLE` saying why.
 public final class LoadBalancedRPCClient: RPCCaller, Service {
     public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
         public var host: String
@@ -191,9 +195,11 @@ public final class LoadBalancedRPCClient: RPCCaller, Service {
     private func withEndpoint<Result>(_ method: MethodDescriptor, _ call: (RPCClient) async throws -> Result) async throws -> Result {
         let now = ContinuousClock.now
         let picked = state.withLock { state -> Int? in
+            // Healthy endpoints first; when none passes its health check, any (fail open).
+            let failOpen = !state.endpoints.contains(where: \.healthy)
             for offset in 0..<state.endpoints.count {
                 let index = (state.next + offset) % state.endpoints.count
-                guard state.endpoints[index].healthy, state.endpoints[index].breaker.acquire(now: now) else { continue }
+                guard state.endpoints[index].healthy || failOpen, state.endpoints[index].breaker.acquire(now: now) else { continue }
                 state.next = (index + 1) % state.endpoints.count
                 return index
             }

@@ -100,11 +100,42 @@ struct LoadBalancedRPCClientTests {
         await a.stop()
         await b.stop()
         try await eventually("both unhealthy") { client.status.allSatisfy { !$0.healthy } }
+        // With every endpoint unhealthy the calls are tried anyway (fail open): refused
+        // connections, until the circuits open and calls fail at once.
         let error = await #expect(throws: RPCError.self) { try await unary(client) }
         #expect(error?.code == .unavailable)
-        #expect(error?.message.contains("no endpoint available") == true)
+        #expect(error?.message.contains("no endpoint available") == false)
+        let allOpen = { client.status.allSatisfy { if case .open = $0.breaker { true } else { false } } }
+        for _ in 0..<200 where !allOpen() { _ = try? await unary(client) }
+        #expect(allOpen())
+        let failedFast = await #expect(throws: RPCError.self) { try await unary(client) }
+        #expect(failedFast?.code == .unavailable)
+        #expect(failedFast?.message.contains("no endpoint available") == true)
         checks.cancel()
         await client.close()
+    }
+
+    @Test("when every endpoint fails its health check but still serves, calls go through (fail open)")
+    func failOpen() async throws {
+        let a = RestartableServer()
+        try await a.start()
+        // The server has no health status for this name: every check fails with NOT_FOUND,
+        // as a check that times out on an overloaded service would.
+        let client = LoadBalancedRPCClient(
+            endpoints: [.init(host: "127.0.0.1", port: a.port)],
+            configuration: .defaults {
+                $0.healthCheckService = "baton.test.Unknown"
+                $0.healthCheckInterval = .milliseconds(50)
+            }
+        )
+        let checks = Task { try await client.run() }
+        try await eventually("A marked unhealthy") { client.status[0].healthy == false }
+        for _ in 0..<5 { try await unary(client) }
+        #expect(a.counter.calls == 5)
+        #expect(client.status[0].healthy == false)
+        checks.cancel()
+        await client.close()
+        await a.stop()
     }
 
     @Test("an endpoint that keeps failing has its circuit opened; calls fail fast, then a probe closes it")
