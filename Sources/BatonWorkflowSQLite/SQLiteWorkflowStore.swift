@@ -107,10 +107,17 @@ public final class SQLiteWorkflowStore: WorkflowStore {
     }
 
     public func history(id: String) async throws -> [WorkflowEvent] {
-        let rows = try await pool.read { db in
-            try Data.fetchAll(db, sql: "SELECT body FROM workflow_events WHERE workflow_id = ? ORDER BY sequence", arguments: [id])
+        let commits = try await pool.read { db in
+            try Data.fetchAll(
+                db,
+                sql: """
+                    SELECT events FROM workflow_events
+                    WHERE workflow_key = (SELECT workflow_key FROM workflows WHERE id = ?) ORDER BY first_sequence
+                    """,
+                arguments: [id]
+            )
         }
-        return try rows.map(EncodedWorkflowWrite.decodeEvent)
+        return try commits.flatMap(EncodedWorkflowWrite.decodeEvents)
     }
 
     public func list(_ query: WorkflowQuery) async throws -> [WorkflowSnapshot] {
@@ -248,40 +255,47 @@ public final class SQLiteWorkflowStore: WorkflowStore {
                     snapshot.createdAt.nanosecondsSinceEpoch, snapshot.updatedAt.nanosecondsSinceEpoch, snapshotJSON,
                 ]
             )
-            try insert(events, db)
+            try insert(events, workflowKey: db.lastInsertedRowID, db)
             return .created
 
         case .commit(let commit, let snapshotJSON, let events):
-            let fenceStatement = try db.cachedStatement(sql: "SELECT version, owner FROM workflows WHERE id = ?")
+            let fenceStatement = try db.cachedStatement(sql: "SELECT workflow_key, version, owner FROM workflows WHERE id = ?")
             let row = try Row.fetchOne(fenceStatement, arguments: [commit.workflowID])
             try commit.checkFence(storedVersion: row?["version"], leaseOwner: row?["owner"])
+            guard let workflowKey: Int64 = row?["workflow_key"] else {
+                throw WorkflowError(code: .storageFailure, message: "workflow '\(commit.workflowID)' has no workflow_key")
+            }
             let snapshot = commit.snapshot
             try db.cachedStatement(
                 sql: """
                     UPDATE workflows SET status = ?, finished = ?, version = ?, updated_at = ?, snapshot = ?,
                         owner = CASE WHEN ? THEN NULL ELSE owner END,
                         lease_until = CASE WHEN ? THEN NULL ELSE lease_until END
-                    WHERE id = ? AND version = ?
+                    WHERE workflow_key = ?
                     """
             ).execute(
                 arguments: [
                     snapshot.status.rawValue, snapshot.isFinished, snapshot.version, snapshot.updatedAt.nanosecondsSinceEpoch,
-                    snapshotJSON, snapshot.isFinished, snapshot.isFinished, commit.workflowID, commit.expectedVersion,
+                    snapshotJSON, snapshot.isFinished, snapshot.isFinished, workflowKey,
                 ]
             )
-            try insert(events, db)
+            try insert(events, workflowKey: workflowKey, db)
             return .committed
         }
     }
 
-    private static func insert(_ events: [EncodedWorkflowEvent], _ db: Database) throws {
-        let statement = try db.cachedStatement(
-            sql: "INSERT INTO workflow_events (workflow_id, sequence, timestamp, name, body) VALUES (?, ?, ?, ?, ?)"
-        )
-        for encoded in events {
-            let event = encoded.event
-            try statement.execute(arguments: [event.workflowID, event.sequence, event.timestamp.nanosecondsSinceEpoch, event.name, encoded.body])
+    /// Inserts the events of one write as one row: a JSON array of their bodies.
+    private static func insert(_ events: [EncodedWorkflowEvent], workflowKey: Int64, _ db: Database) throws {
+        guard let first = events.first else { return }
+        var array = Data(capacity: events.reduce(2) { $0 + $1.body.count + 1 })
+        array.append(UInt8(ascii: "["))
+        for (index, encoded) in events.enumerated() {
+            if index > 0 { array.append(UInt8(ascii: ",")) }
+            array.append(encoded.body)
         }
+        array.append(UInt8(ascii: "]"))
+        try db.cachedStatement(sql: "INSERT INTO workflow_events (workflow_key, first_sequence, events) VALUES (?, ?, ?)")
+            .execute(arguments: [workflowKey, first.event.sequence, array])
     }
 
 }

@@ -1,5 +1,5 @@
 import BatonWorkflow
-import BatonWorkflowSQLite
+@testable import BatonWorkflowSQLite
 import Foundation
 import Testing
 
@@ -21,7 +21,51 @@ struct SQLiteWorkflowStoreTests {
             #expect(try await reopened.history(id: "w1") == [event])
             #expect(try await reopened.integrityCheck() == "ok")
             let pragmas = try shell("sqlite3", path, "PRAGMA user_version; PRAGMA application_id; PRAGMA journal_mode;")
-            #expect(pragmas.split(separator: "\n") == ["1", "\(0x4261_746E)", "wal"])
+            #expect(pragmas.split(separator: "\n") == ["2", "\(0x4261_746E)", "wal"])
+        }
+    }
+
+    @Test("a version 1 file is upgraded in place: workflows, histories and commits carry on")
+    func upgradeFromVersion1() async throws {
+        try await withTemporaryDirectory { (dir: String) async throws in
+            let path = dir + "/baton.sqlite"
+            var (machine, created) = WorkflowStoreContractTests.newInstance("w1", correlation: "c1")
+            let (_, started) = try WorkflowStoreContractTests.advance(&machine, .started)
+            let (other, _) = WorkflowStoreContractTests.newInstance("w0")
+            // Version 1's schema, filled the way version 1 wrote it (rows keyed by workflow id).
+            func hex(_ data: Data) -> String { "X'" + data.map { String(format: "%02X", $0) }.joined() + "'" }
+            let s = machine.snapshot
+            var sql = SQLiteSchema.migrations[0] + "PRAGMA application_id = \(0x4261_746E); PRAGMA user_version = 1;"
+            for (snapshot, events) in [(s, [created, started]), (other.snapshot, [])] {
+                let write = try EncodedWorkflowWrite.create(snapshot, events: events, owner: "me", leaseUntil: WorkflowStoreContractTests.forever)
+                guard case .create(_, let json, let encoded, _, _) = write else {
+                    Issue.record("not a create")
+                    return
+                }
+                sql += """
+                    INSERT INTO workflows (id, type, definition_version, status, correlation_id, finished, version, owner, lease_until,
+                                           created_at, updated_at, snapshot)
+                    VALUES ('\(snapshot.id)', '\(snapshot.type)', 1, '\(snapshot.status.rawValue)', \(snapshot.correlationID.map { "'\($0)'" } ?? "NULL"), 0,
+                            \(snapshot.version), 'me', NULL, \(snapshot.createdAt.nanosecondsSinceEpoch), 0, \(hex(json)));
+                    """
+                for e in encoded {
+                    sql += "INSERT INTO workflow_events VALUES ('\(snapshot.id)', \(e.event.sequence), 0, '\(e.event.name)', \(hex(e.body)));"
+                }
+            }
+            _ = try shell("sqlite3", path, sql)
+            #expect(try shell("sqlite3", path, "PRAGMA user_version;") == "1")
+
+            let store = try SQLiteWorkflowStore(path: path)
+            defer { try? store.close() }
+            #expect(try shell("sqlite3", path, "PRAGMA user_version;") == "2")
+            #expect(try await store.snapshot(id: "w1") == s)
+            #expect(try await store.history(id: "w1") == [created, started])
+            #expect(try await store.history(id: "w0") == [])
+            #expect(try await store.list(WorkflowQuery(correlationID: "c1")).map(\.id) == ["w1"])
+            let (commit, running) = try WorkflowStoreContractTests.advance(&machine, .stepStarted(step: "a", attempt: 1))
+            try await store.commit(commit)
+            #expect(try await store.history(id: "w1") == [created, started, running])
+            #expect(try await store.integrityCheck() == "ok")
         }
     }
 

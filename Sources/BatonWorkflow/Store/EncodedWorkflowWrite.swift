@@ -58,21 +58,28 @@ public enum EncodedWorkflowWrite: Sendable {
     ///
     /// - Throws: `WorkflowError` `.incompatibleStore` when the bytes are not a snapshot.
     public static func decodeSnapshot(_ data: Data) throws(WorkflowError) -> WorkflowSnapshot {
-        do {
-            return try JSONDecoder().decode(WorkflowSnapshot.self, from: data)
-        } catch {
-            throw WorkflowError(code: .incompatibleStore, message: "a stored workflow snapshot cannot be decoded", cause: error)
-        }
+        try decode(data, as: "a stored workflow snapshot")
     }
 
     /// Decodes a stored event.
     ///
     /// - Throws: `WorkflowError` `.incompatibleStore` when the bytes are not an event.
     public static func decodeEvent(_ data: Data) throws(WorkflowError) -> WorkflowEvent {
+        try decode(data, as: "a stored workflow event")
+    }
+
+    /// Decodes stored events kept together as one JSON array.
+    ///
+    /// - Throws: `WorkflowError` `.incompatibleStore` when the bytes are not an array of events.
+    public static func decodeEvents(_ data: Data) throws(WorkflowError) -> [WorkflowEvent] {
+        try decode(data, as: "a stored array of workflow events")
+    }
+
+    private static func decode<Value: Decodable>(_ data: Data, as what: String) throws(WorkflowError) -> Value {
         do {
-            return try JSONDecoder().decode(WorkflowEvent.self, from: data)
+            return try JSONDecoder().decode(Value.self, from: data)
         } catch {
-            throw WorkflowError(code: .incompatibleStore, message: "a stored workflow event cannot be decoded", cause: error)
+            throw WorkflowError(code: .incompatibleStore, message: "\(what) cannot be decoded", cause: error)
         }
     }
 }
