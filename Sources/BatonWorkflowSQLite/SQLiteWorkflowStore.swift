@@ -27,6 +27,10 @@ public final class SQLiteWorkflowStore: WorkflowStore {
         public var maxBatchSize: Int
         /// How long a connection waits for a lock held by another process.
         public var busyTimeout: Duration
+        /// How often the background checkpointer looks at the write-ahead log (see
+        /// `SQLiteCheckpointer`), and how many committed writes make it copy the log back.
+        public var checkpointInterval: Duration
+        public var checkpointAfterWrites: Int
 
         public struct Synchronous: Sendable, Hashable {
             let pragma: String
@@ -34,7 +38,13 @@ public final class SQLiteWorkflowStore: WorkflowStore {
             public static let normal = Synchronous(pragma: "NORMAL")
         }
 
-        public static let defaults = Configuration(synchronous: .full, maxBatchSize: 256, busyTimeout: .seconds(5))
+        public static let defaults = Configuration(
+            synchronous: .full,
+            maxBatchSize: 256,
+            busyTimeout: .seconds(5),
+            checkpointInterval: .milliseconds(100),
+            checkpointAfterWrites: 256
+        )
 
         public static func defaults(_ configure: (inout Configuration) -> Void) -> Configuration {
             var configuration = Configuration.defaults
@@ -46,6 +56,7 @@ public final class SQLiteWorkflowStore: WorkflowStore {
     public let path: String
     private let pool: DatabasePool
     private let committer: GroupCommitter.Queue
+    private let checkpointer: SQLiteCheckpointer
 
     /// Opens (creating and migrating as needed) the store at `path`.
     ///
@@ -58,6 +69,9 @@ public final class SQLiteWorkflowStore: WorkflowStore {
         let synchronous = configuration.synchronous.pragma
         grdb.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            // The checkpointer copies the log back in the background; a commit checkpoints
+            // itself only if the log passes 40 MiB of 4 KiB pages (it fell behind).
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
         }
         do {
             self.pool = try DatabasePool(path: path, configuration: grdb)
@@ -66,7 +80,20 @@ public final class SQLiteWorkflowStore: WorkflowStore {
             throw WorkflowError(code: .storageFailure, message: "cannot open the workflow store at '\(path)'", cause: error)
         }
         self.path = path
-        self.committer = GroupCommitter.queue(writer: pool, maxBatch: configuration.maxBatchSize, apply: Self.apply)
+        let committer = GroupCommitter.queue(writer: pool, maxBatch: configuration.maxBatchSize, apply: Self.apply)
+        self.committer = committer
+        do {
+            self.checkpointer = try SQLiteCheckpointer(
+                path: path,
+                configuration: grdb,
+                interval: configuration.checkpointInterval,
+                threshold: configuration.checkpointAfterWrites,
+                committedWrites: { committer.statistics.writes }
+            )
+        } catch {
+            try? pool.close()
+            throw WorkflowError(code: .storageFailure, message: "cannot open the workflow store at '\(path)'", cause: error)
+        }
     }
 
     /// Transactions committed and writes they carried since opening.
@@ -77,6 +104,7 @@ public final class SQLiteWorkflowStore: WorkflowStore {
 
     /// Closes the database connections.
     public func close() throws {
+        try checkpointer.close()
         try pool.close()
     }
 

@@ -69,6 +69,37 @@ struct SQLiteWorkflowStoreTests {
         }
     }
 
+    @Test("the write-ahead log is copied back into the database file in the background, not by commits", arguments: [true, false])
+    func backgroundCheckpoints(reachesThreshold: Bool) async throws {
+        try await withTemporaryDirectory { (dir: String) async throws in
+            let path = dir + "/baton.sqlite"
+            let store = try SQLiteWorkflowStore(
+                path: path,
+                configuration: .defaults {
+                    $0.checkpointInterval = .milliseconds(10)
+                    $0.checkpointAfterWrites = reachesThreshold ? 1 : 1_000_000
+                }
+            )
+            defer { try? store.close() }
+            for i in 0..<50 {
+                let (machine, created) = WorkflowStoreContractTests.newInstance("w\(i)")
+                _ = try await store.create(machine.snapshot, events: [created], owner: "me", leaseUntil: WorkflowStoreContractTests.forever)
+            }
+            // The database file alone, without the log: what checkpoints have copied so far
+            // (until the first, not even the schema).
+            func rowsInFile() throws -> Int {
+                let file = "file:\(path)?immutable=1"
+                guard try shell("sqlite3", file, "SELECT count(*) FROM sqlite_master WHERE name = 'workflows'") == "1" else { return 0 }
+                return Int(try shell("sqlite3", file, "SELECT count(*) FROM workflows")) ?? -1
+            }
+            let clock = ContinuousClock()
+            let deadline = clock.now.advanced(by: .seconds(reachesThreshold ? 10 : 1))
+            while try rowsInFile() != 50, clock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(try rowsInFile() == (reachesThreshold ? 50 : 0))
+            #expect(try await store.list(WorkflowQuery(limit: 100)).count == 50)
+        }
+    }
+
     @Test("a file that is not SQLite is refused and left untouched")
     func foreignFile() async throws {
         try await withTemporaryDirectory { (dir: String) async throws in

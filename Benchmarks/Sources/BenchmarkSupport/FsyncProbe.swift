@@ -7,6 +7,10 @@ import Glibc
 /// A loop of one 4 KiB `pwrite` (a WAL-frame-sized write into a preallocated file, so the file
 /// size never changes, as with SQLite's reused WAL) followed by `fsync`, on the directory where
 /// the benchmark's SQLite files live. A commit with `synchronous=FULL` costs at least one of these.
+///
+/// Back to back, it gives the filesystem's best rate and latency. Paced (`rate`), it gives the
+/// latency of a lone durable write after an idle gap, which is what a durable call at low load
+/// pays: on a virtual disk that latency can be several times the back-to-back one.
 public enum FsyncProbe {
     public struct Result: Sendable {
         public var fsyncs: Int
@@ -15,7 +19,8 @@ public enum FsyncProbe {
         public var perSecond: Double { Double(fsyncs) / elapsed }
     }
 
-    public static func run(directory: String, duration: Duration) throws -> Result {
+    /// - Parameter rate: writes per second, evenly spaced; nil for back to back.
+    public static func run(directory: String, duration: Duration, rate: Double? = nil) throws -> Result {
         let path = directory + "/fsync-probe.bin"
         let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw BenchmarkError("cannot create \(path): errno \(errno)") }
@@ -39,6 +44,11 @@ public enum FsyncProbe {
         let end = start.advanced(by: duration)
         var index = 0
         while clock.now < end {
+            if let rate {
+                let due = start.advanced(by: .seconds(Double(index) / rate))
+                let idle = clock.now.duration(to: due)
+                if idle > .zero { usleep(UInt32(idle.seconds * 1_000_000)) }
+            }
             page[0] = UInt8(truncatingIfNeeded: index)
             let before = clock.now
             guard pwrite(fd, &page, pageSize, off_t((index % pages) * pageSize)) == pageSize, fsync(fd) == 0 else {

@@ -32,10 +32,16 @@ struct Report {
 
     func startLatency(_ result: StartLatencyRun.Result, fsync: FsyncProbe.Result) {
         print("## Durable start latency at low load (open loop, \(f0(result.rate)) starts/s; start returns once its create is durable)")
-        print("| starts | p50 ms | p99 ms | p50 ÷ fsync p50 | not completed |")
-        print("|---:|---:|---:|---:|---:|")
+        print("| starts | p50 ms | p99 ms | p50 ÷ fsync p50 | lone fsync at this rate p50 / p99 ms | p50 ÷ lone fsync p50 | not completed |")
+        print("|---:|---:|---:|---:|---:|---:|---:|")
         let p50 = result.latency.percentileMilliseconds(0.5)
-        print("| \(result.starts) | \(f3(p50)) | \(f3(result.latency.percentileMilliseconds(0.99))) | \(f2(p50 / fsync.latency.percentileMilliseconds(0.5))) | \(result.notCompleted) |")
+        let paced = result.pacedFsync.latency
+        print(
+            "| \(result.starts) | \(f3(p50)) | \(f3(result.latency.percentileMilliseconds(0.99))) | "
+                + "\(f2(p50 / fsync.latency.percentileMilliseconds(0.5))) | \(f3(paced.percentileMilliseconds(0.5))) / "
+                + "\(f3(paced.percentileMilliseconds(0.99))) | \(f2(p50 / paced.percentileMilliseconds(0.5))) | \(result.notCompleted) |"
+        )
+        print("(a lone fsync: one 4 KiB pwrite + fsync every 1/\(f0(result.rate)) s, measured just before; the floor for a durable start at that rate)")
         print()
     }
 
@@ -65,8 +71,15 @@ struct Report {
         }
         let p50 = latency.latency.percentileMilliseconds(0.5)
         let p99 = latency.latency.percentileMilliseconds(0.99)
-        print("| durable start p50 < \(T.startP50Milliseconds) ms | \(f3(p50)) ms (fsync p50 \(f3(fsync.latency.percentileMilliseconds(0.5))) ms) | \(met(p50 < T.startP50Milliseconds)) |")
-        print("| durable start p99 < \(T.startP99Milliseconds) ms | \(f3(p99)) ms (fsync p99 \(f3(fsync.latency.percentileMilliseconds(0.99))) ms) | \(met(p99 < T.startP99Milliseconds)) |")
+        let paced = latency.pacedFsync.latency
+        print(
+            "| durable start p50 < \(T.startP50Milliseconds) ms | \(f3(p50)) ms (fsync p50 \(f3(fsync.latency.percentileMilliseconds(0.5))) ms "
+                + "back to back, \(f3(paced.percentileMilliseconds(0.5))) ms alone at the same rate) | \(met(p50 < T.startP50Milliseconds)) |"
+        )
+        print(
+            "| durable start p99 < \(T.startP99Milliseconds) ms | \(f3(p99)) ms (fsync p99 \(f3(fsync.latency.percentileMilliseconds(0.99))) ms "
+                + "back to back, \(f3(paced.percentileMilliseconds(0.99))) ms alone at the same rate) | \(met(p99 < T.startP99Milliseconds)) |"
+        )
         if let parked, let last = parked.points.last {
             let perWorkflow = parked.bytesPerWorkflow(last)
             let atTarget = Double(parked.baselineRSSKiB) / 1024 + perWorkflow * Double(T.parkedCount) / 1_048_576

@@ -10,10 +10,13 @@ enum StartLatencyRun {
         var starts: Int
         var latency: LatencySamples
         var notCompleted: Int
+        /// A lone 4 KiB write + fsync at the same rate, on the same filesystem, just before.
+        var pacedFsync: FsyncProbe.Result
     }
 
     static func run(directory: String, rate: Double, duration: Duration, warmupStarts: Int) async throws -> Result {
-        try await SagaWorkload.withEngine(directory: directory, name: "start-latency") { engine, _, bus in
+        let pacedFsync = try FsyncProbe.run(directory: directory, duration: min(duration, .seconds(5)), rate: rate)
+        return try await SagaWorkload.withEngine(directory: directory, name: "start-latency") { engine, _, bus in
             for index in 0..<warmupStarts {
                 let id = "warmup-\(index)"
                 try await engine.start(type: SagaWorkload.saga.type, id: id)
@@ -23,7 +26,7 @@ enum StartLatencyRun {
             let count = max(1, Int(rate * duration.seconds))
             let interval = Duration.seconds(1 / rate)
             let origin = clock.now
-            var result = Result(rate: rate, starts: count, latency: LatencySamples(), notCompleted: 0)
+            var result = Result(rate: rate, starts: count, latency: LatencySamples(), notCompleted: 0, pacedFsync: pacedFsync)
             try await withThrowingTaskGroup(of: (Double, Bool).self) { group in
                 for index in 0..<count {
                     try await clock.sleep(until: origin.advanced(by: interval * index))

@@ -39,6 +39,10 @@ public struct WorkflowDefinition: Sendable {
     public let version: Int
     public let steps: [StepDefinition]
     public var configuration: Configuration
+    /// Every step including the branches of parallel groups (each group followed by its branches).
+    public let allSteps: [StepDefinition]
+    /// Positions in `allSteps` by step name (the first, should a name repeat).
+    private let positions: [String: Int]
 
     public init(
         _ type: String,
@@ -54,20 +58,17 @@ public struct WorkflowDefinition: Sendable {
         self.version = version
         self.steps = steps
         self.configuration = configuration
+        self.allSteps = steps.flatMap { [$0] + $0.branches }
+        self.positions = Dictionary(allSteps.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     public func index(of step: String) -> Int? {
         steps.firstIndex { $0.name == step }
     }
 
-    /// Every step including the branches of parallel groups (each group followed by its branches).
-    public var allSteps: [StepDefinition] {
-        steps.flatMap { [$0] + $0.branches }
-    }
-
     /// Any step by name, parallel branches included.
     public func step(named name: String) -> StepDefinition? {
-        allSteps.first { $0.name == name }
+        positions[name].map { allSteps[$0] }
     }
 
     /// Checks that the definition can run: a type name, at least one step, unique step names.

@@ -3,8 +3,9 @@ import Foundation
 /// One write of a durable store with its JSON already encoded, so that encoding runs in the
 /// callers' tasks, in parallel, rather than on a store's writer. Every durable store keeps the
 /// snapshot and each event in this JSON form (``WorkflowJSON``, read back by `JSONDecoder`), so
-/// they store and return the same values.
-public enum EncodedWorkflowWrite: Sendable {
+/// they store and return the same values. Indirect: a write is handed through a batch queue
+/// several times, and copying it then costs one reference rather than a whole snapshot.
+public indirect enum EncodedWorkflowWrite: Sendable {
     case create(WorkflowSnapshot, snapshotJSON: Data, events: [EncodedWorkflowEvent], owner: String, leaseUntil: WorkflowInstant)
     case commit(WorkflowCommit, snapshotJSON: Data, events: [EncodedWorkflowEvent])
 
