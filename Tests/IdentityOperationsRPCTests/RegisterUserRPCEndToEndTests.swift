@@ -80,7 +80,7 @@ struct RegisterUserRPCEndToEndTests {
     func servicesStoppedMidSaga() async throws {
         let h = try await Harness()
         let port = h.services.port
-        try h.services.references.addLatency(.milliseconds(500), to: "AddMember", calls: 1)
+        try h.services.references.addLatency(.seconds(3), to: "AddMember", calls: 1)
         let final = try await h.register { engine in
             try await h.services.stop(during: Step.assignTenant, of: Self.workflowID, on: engine)
         }

@@ -66,7 +66,7 @@ struct PlaceOrderRPCEndToEndTests {
     func servicesStoppedMidSaga() async throws {
         let h = try await Harness()
         let port = h.services.port
-        try h.services.references.addLatency(.milliseconds(500), to: "Charge", calls: 1)
+        try h.services.references.addLatency(.seconds(3), to: "Charge", calls: 1)
         let final = try await h.placeOrder { engine in
             try await h.services.stop(during: Step.processPayment, of: Self.workflowID, on: engine)
         }

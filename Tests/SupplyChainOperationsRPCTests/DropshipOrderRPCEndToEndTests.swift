@@ -81,7 +81,7 @@ struct DropshipOrderRPCEndToEndTests {
     func servicesStoppedMidSaga() async throws {
         let h = try await Harness()
         let port = h.services.port
-        try h.services.references.addLatency(.milliseconds(500), to: "CreatePurchaseOrder", calls: 1)
+        try h.services.references.addLatency(.seconds(3), to: "CreatePurchaseOrder", calls: 1)
         let final = try await h.dropship { engine in
             try await h.services.stop(during: Steps.placePurchaseOrder, of: Self.workflowID, on: engine)
         }

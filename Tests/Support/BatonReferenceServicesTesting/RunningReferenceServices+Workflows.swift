@@ -4,7 +4,9 @@ import Foundation
 extension RunningReferenceServices {
     /// Stops these services while `step` of workflow `id` is in flight (a crash mid-call),
     /// waits until a retry of the step has failed against the stopped services, then starts
-    /// them again on the same port.
+    /// them again on the same port. Give the step's call a latency of seconds (stopping the
+    /// services cuts it at once), so that the stop lands while it is in flight even when a busy
+    /// machine notices the step running late.
     public func stop(during step: String, of id: String, on engine: WorkflowEngine) async throws {
         try await poll(until: "\(step) is in flight") {
             try await engine.snapshot(id: id).step(step)?.status == .running
