@@ -169,6 +169,9 @@ struct SQLiteWorkflowStoreTests {
             let statistics = store.groupCommitStatistics
             #expect(statistics.writes == count * 4)
             #expect(statistics.transactions < statistics.writes)
+            // synchronous=FULL: the store fsyncs the log itself, at most once per transaction
+            // (batches committed while an fsync runs share the next one), plus once on opening.
+            #expect(store.logSyncs >= 2 && store.logSyncs <= statistics.transactions + 1)
             let snapshots = try await store.list(WorkflowQuery(limit: 1000))
             #expect(snapshots.count == count)
             #expect(snapshots.allSatisfy { $0.version == 4 && $0.cursor == 1 })

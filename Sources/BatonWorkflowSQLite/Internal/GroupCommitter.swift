@@ -18,15 +18,32 @@ enum GroupCommitter {
     typealias Queue = GroupCommitQueue<Write, Write.Result>
     typealias Apply = @Sendable (Database, Write) throws -> Write.Result
 
-    static func queue(writer: DatabasePool, maxBatch: Int, apply: @escaping Apply) -> Queue {
-        Queue(maxBatch: maxBatch) { writes in
+    /// - Parameter syncer: when set, the connections commit with `synchronous=NORMAL` and the
+    ///   log is fsynced here: by the committing thread for a lone write, by the syncer's own
+    ///   thread for a batch, while the next batch commits (see `WALSyncer`).
+    static func queue(writer: DatabasePool, maxBatch: Int, syncer: WALSyncer?, apply: @escaping Apply) -> Queue {
+        let commit: Queue.Commit = { writes in
             do {
-                if writes.count == 1 { return try commitHere(writes, writer: writer, apply: apply) }
+                if writes.count == 1 {
+                    let results = try commitHere(writes, writer: writer, apply: apply)
+                    try syncer?.syncHere()
+                    return results
+                }
                 return try await writer.write { db in try results(of: writes, in: db, apply: apply) }
             } catch {
                 return Array(repeating: .failure(storageError(error)), count: writes.count)
             }
         }
+        guard let syncer else { return Queue(maxBatch: maxBatch, commit: commit) }
+        let makeDurable: Queue.MakeDurable = { count in
+            guard count > 1 else { return }  // synced by its committing thread
+            do {
+                try await syncer.sync()
+            } catch {
+                throw storageError(error)
+            }
+        }
+        return Queue(maxBatch: maxBatch, commit: commit, makeDurable: makeDurable)
     }
 
     /// The synchronous commit: GRDB runs it on the calling thread when its writer is free.

@@ -1,0 +1,92 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import Synchronization
+
+/// Makes committed transactions durable by fsyncing the write-ahead log, apart from the commit.
+///
+/// With `synchronous=FULL`, SQLite fsyncs the log inside every commit, so its single writer
+/// waits for the disk before it can start the next batch. The store instead commits with
+/// `synchronous=NORMAL` (which still syncs the log around checkpoints and when it is reused)
+/// and fsyncs the log itself before answering any write: durability is the same, a write is
+/// answered only once everything up to its commit is on disk, but the writer goes on with the
+/// next batch while the disk works, and concurrent batches share an fsync.
+final class WALSyncer: Sendable {
+    private struct State {
+        var waiting: [CheckedContinuation<Void, any Error>] = []
+        var running = false
+        var fsyncs = 0
+    }
+
+    private let descriptor: Int32
+    private let path: String
+    private let queue = DispatchQueue(label: "baton.sqlite.wal-sync")
+    private let state = Mutex(State())
+
+    /// Opens the log at `path` (the database's path + `-wal`), creating it empty if SQLite has
+    /// not yet (an empty log is no log to SQLite).
+    init(logPath path: String) throws {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw WALSyncError(path: path, operation: "open", errno: errno) }
+        self.descriptor = descriptor
+        self.path = path
+    }
+
+    /// fsyncs done so far.
+    var fsyncs: Int { state.withLock { $0.fsyncs } }
+
+    /// Returns once everything written to the log before the call is durable: the next fsync
+    /// started after the call serves it (and every other caller waiting meanwhile).
+    func sync() async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let start = state.withLock { s in
+                s.waiting.append(continuation)
+                if s.running { return false }
+                s.running = true
+                return true
+            }
+            if start { queue.async { self.drain() } }
+        }
+    }
+
+    /// fsyncs on the calling thread, for a lone write that has the disk to itself.
+    func syncHere() throws {
+        try fsyncOnce()
+    }
+
+    private func drain() {
+        while true {
+            let waiting: [CheckedContinuation<Void, any Error>] = state.withLock { s in
+                let taken = s.waiting
+                s.waiting.removeAll()
+                if taken.isEmpty { s.running = false }
+                return taken
+            }
+            if waiting.isEmpty { return }
+            do {
+                try fsyncOnce()
+                for continuation in waiting { continuation.resume() }
+            } catch {
+                for continuation in waiting { continuation.resume(throwing: error) }
+            }
+        }
+    }
+
+    private func fsyncOnce() throws {
+        let result = fdatasync(descriptor)
+        state.withLock { $0.fsyncs += 1 }
+        guard result == 0 else { throw WALSyncError(path: path, operation: "fdatasync", errno: errno) }
+    }
+
+    func close() {
+        Glibc.close(descriptor)
+    }
+}
+
+struct WALSyncError: Error, CustomStringConvertible {
+    var path: String
+    var operation: String
+    var errno: Int32
+    var description: String { "\(operation) of '\(path)' failed: \(String(cString: strerror(errno)))" }
+}
