@@ -9,25 +9,31 @@ import GRDB
 /// savepoint per write. Any other error (SQLite's own) rolls the whole transaction back and
 /// fails every write in it.
 ///
-/// A lone write (the store is otherwise idle) commits on the caller's thread: its commit is
-/// short, and handing it to the writer's queue and back would cost two thread wake-ups, more
-/// than the fsync itself on an idle machine. A batch (the store is busy) commits on the writer's
-/// queue, so that a long transaction never holds one of the few cooperative threads.
+/// Batches commit on the writer's queue, never on the caller's thread: callers run on the
+/// cooperative pool or on an RPC connection's event loop, and a commit that waits for the disk
+/// there would stall every task or connection behind it. A lone write (the store is quiet) is
+/// fsynced right there on the writer's queue, saving the two thread hops to the syncer and back;
+/// a batch of several is fsynced by the syncer while the writer commits the next one.
 enum GroupCommitter {
     typealias Write = EncodedWorkflowWrite
     typealias Queue = GroupCommitQueue<Write, Write.Result>
     typealias Apply = @Sendable (Database, Write) throws -> Write.Result
 
     /// - Parameter syncer: when set, the connections commit with `synchronous=NORMAL` and the
-    ///   log is fsynced here: by the committing thread for a lone write, by the syncer's own
-    ///   thread for a batch, while the next batch commits (see `WALSyncer`).
+    ///   store makes commits durable by fsyncing the log itself (see `WALSyncer`).
     static func queue(writer: DatabasePool, maxBatch: Int, syncer: WALSyncer?, apply: @escaping Apply) -> Queue {
         let commit: Queue.Commit = { writes in
             do {
-                if writes.count == 1 {
-                    let results = try commitHere(writes, writer: writer, apply: apply)
-                    try syncer?.syncHere()
-                    return results
+                if writes.count == 1, let syncer {
+                    return try await writer.writeWithoutTransaction { db in
+                        var committed: [Result<Write.Result, any Error>] = []
+                        try db.inTransaction {
+                            committed = try results(of: writes, in: db, apply: apply)
+                            return .commit
+                        }
+                        try syncer.syncHere()
+                        return committed
+                    }
                 }
                 return try await writer.write { db in try results(of: writes, in: db, apply: apply) }
             } catch {
@@ -36,7 +42,7 @@ enum GroupCommitter {
         }
         guard let syncer else { return Queue(maxBatch: maxBatch, commit: commit) }
         let makeDurable: Queue.MakeDurable = { count in
-            guard count > 1 else { return }  // synced by its committing thread
+            guard count > 1 else { return }  // fsynced on the writer's queue
             do {
                 try await syncer.sync()
             } catch {
@@ -44,11 +50,6 @@ enum GroupCommitter {
             }
         }
         return Queue(maxBatch: maxBatch, commit: commit, makeDurable: makeDurable)
-    }
-
-    /// The synchronous commit: GRDB runs it on the calling thread when its writer is free.
-    private static func commitHere(_ writes: [Write], writer: DatabasePool, apply: Apply) throws -> [Result<Write.Result, any Error>] {
-        try writer.write { db in try results(of: writes, in: db, apply: apply) }
     }
 
     private static func results(of writes: [Write], in db: Database, apply: Apply) throws -> [Result<Write.Result, any Error>] {

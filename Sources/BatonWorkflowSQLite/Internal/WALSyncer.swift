@@ -50,7 +50,7 @@ final class WALSyncer: Sendable {
         }
     }
 
-    /// fsyncs on the calling thread, for a lone write that has the disk to itself.
+    /// fsyncs on the calling thread (the writer's, after a lone write; or when opening).
     func syncHere() throws {
         try fsyncOnce()
     }
