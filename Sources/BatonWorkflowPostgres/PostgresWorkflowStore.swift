@@ -241,7 +241,7 @@ public final class PostgresWorkflowStore: WorkflowStore, Service {
         connection.options.connectTimeout = TimeAmount(rounding: configuration.connectTimeout)
         let opened: PostgresConnection
         do {
-            opened = try await withDeadline(configuration.connectTimeout) { [connection] in
+            opened = try await withDeadline(configuration.connectTimeout, abandon: { late in try? await late.close() }) { [connection] in
                 try await PostgresConnection.connect(configuration: connection, id: 0, logger: logger)
             }
         } catch {
