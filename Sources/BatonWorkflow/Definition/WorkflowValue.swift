@@ -18,16 +18,16 @@ public enum WorkflowValue: Sendable, Hashable, Codable {
     case array([WorkflowValue])
     case object([String: WorkflowValue])
 
-    /// Encodes any `Encodable` value into its JSON shape.
+    /// Encodes any `Encodable` value into its JSON shape: the value `JSONEncoder`'s text would
+    /// read back as (see `WorkflowValueEncoder`, which does it without the text).
     public init<T: Encodable>(encoding value: T) throws {
-        let data = try JSONEncoder().encode(value)
-        self = try JSONDecoder().decode(WorkflowValue.self, from: data)
+        self = try WorkflowValueEncoder.encode(value)
     }
 
-    /// Decodes a typed value from this JSON shape.
+    /// Decodes a typed value from this JSON shape, as `JSONDecoder` would from its JSON text
+    /// (see `WorkflowValueDecoder`, which does it without the text).
     public func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
-        let data = try JSONEncoder().encode(self)
-        return try JSONDecoder().decode(T.self, from: data)
+        try WorkflowValueDecoder(self).decode(T.self)
     }
 
     public subscript(key: String) -> WorkflowValue? {
