@@ -35,17 +35,21 @@ struct WorkflowValueCodingTests {
         Result { try JSONDecoder().decode(T.self, from: JSONEncoder().encode(value)) }
     }
 
-    /// Both decode `value` as `T` to equal values, or both refuse it.
-    static func agree<T: Decodable & Equatable>(_ value: WorkflowValue, _ type: T.Type, sourceLocation: SourceLocation = #_sourceLocation) {
-        let direct = Result { try value.decode(T.self) }
-        switch (direct, viaJSON(value, as: T.self)) {
+    /// The straight conversion and the one through JSON text give equal values, or both refuse.
+    static func expectSame<V: Equatable>(_ tree: Result<V, any Error>, _ json: Result<V, any Error>, _ what: String, sourceLocation: SourceLocation) {
+        switch (tree, json) {
         case (.success(let a), .success(let b)):
-            #expect(a == b, "\(value) as \(T.self)", sourceLocation: sourceLocation)
+            #expect(a == b, "\(what)", sourceLocation: sourceLocation)
         case (.failure, .failure):
             break
         case (let a, let b):
-            Issue.record("\(value) as \(T.self): tree \(a), JSON \(b)", sourceLocation: sourceLocation)
+            Issue.record("\(what): tree \(a), JSON \(b)", sourceLocation: sourceLocation)
         }
+    }
+
+    /// Both decode `value` as `T` to equal values, or both refuse it.
+    static func agree<T: Decodable & Equatable>(_ value: WorkflowValue, _ type: T.Type, sourceLocation: SourceLocation = #_sourceLocation) {
+        expectSame(Result { try value.decode(T.self) }, viaJSON(value, as: T.self), "\(value) as \(T.self)", sourceLocation: sourceLocation)
     }
 
     @Test("a typed value encoded into a tree decodes back to itself")
@@ -111,14 +115,7 @@ struct WorkflowValueCodingTests {
 
     /// Both encode `value` into equal trees, or both refuse it.
     static func agreeEncoding<T: Encodable>(_ value: T, sourceLocation: SourceLocation = #_sourceLocation) {
-        switch (Result { try WorkflowValue(encoding: value) }, encodedViaJSON(value)) {
-        case (.success(let a), .success(let b)):
-            #expect(a == b, "\(value)", sourceLocation: sourceLocation)
-        case (.failure, .failure):
-            break
-        case (let a, let b):
-            Issue.record("\(value): tree \(a), JSON \(b)", sourceLocation: sourceLocation)
-        }
+        expectSame(Result { try WorkflowValue(encoding: value) }, encodedViaJSON(value), "\(value)", sourceLocation: sourceLocation)
     }
 
     @Test("every value encodes into the tree JSONEncoder's text reads back as")
