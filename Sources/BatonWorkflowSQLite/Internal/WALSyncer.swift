@@ -50,11 +50,6 @@ final class WALSyncer: Sendable {
         }
     }
 
-    /// fsyncs on the calling thread (the writer's, after a lone write; or when opening).
-    func syncHere() throws {
-        try fsyncOnce()
-    }
-
     private func drain() {
         while true {
             let waiting: [CheckedContinuation<Void, any Error>] = state.withLock { s in
@@ -65,7 +60,7 @@ final class WALSyncer: Sendable {
             }
             if waiting.isEmpty { return }
             do {
-                try fsyncOnce()
+                try syncHere()
                 for continuation in waiting { continuation.resume() }
             } catch {
                 for continuation in waiting { continuation.resume(throwing: error) }
@@ -73,7 +68,9 @@ final class WALSyncer: Sendable {
         }
     }
 
-    private func fsyncOnce() throws {
+    /// fsyncs on the calling thread (the writer's, after a lone write; the syncer's own; or
+    /// when opening).
+    func syncHere() throws {
         let result = fdatasync(descriptor)
         state.withLock { $0.fsyncs += 1 }
         guard result == 0 else { throw WALSyncError(path: path, operation: "fdatasync", errno: errno) }
