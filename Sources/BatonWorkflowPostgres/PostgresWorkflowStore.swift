@@ -142,14 +142,11 @@ public final class PostgresWorkflowStore: WorkflowStore, Service {
         return sql
     }
 
-    public func claim(owner: String, leaseUntil: WorkflowInstant, now: WorkflowInstant, limit: Int) async throws -> [WorkflowSnapshot] {
-        try await claim(owner: owner, leaseUntil: leaseUntil, now: now, after: nil, limit: limit)
-    }
-
     /// Claim order is (created_at, id); a page starts after the row `afterID` (from the first
     /// when there is no such row). Rows another transaction has locked are skipped, not waited for.
-    public func claim(owner: String, leaseUntil: WorkflowInstant, now: WorkflowInstant, after afterID: String?, limit: Int) async throws
-        -> [WorkflowSnapshot]
+    public func claim(
+        owner: String, leaseUntil: WorkflowInstant, now: WorkflowInstant, after afterID: String?, limit: Int, includingOwned: Bool
+    ) async throws -> [WorkflowSnapshot]
     {
         let query: PostgresQuery = """
             WITH after AS (
@@ -159,7 +156,8 @@ public final class PostgresWorkflowStore: WorkflowStore, Service {
             candidates AS (
                 SELECT w.id FROM \(unescaped: schema.workflows) w, after a
                 WHERE NOT w.finished
-                  AND (w.owner IS NULL OR w.owner = \(owner) OR w.lease_until IS NULL OR w.lease_until <= \(now.nanosecondsSinceEpoch))
+                  AND (w.owner IS NULL OR w.lease_until IS NULL OR w.lease_until <= \(now.nanosecondsSinceEpoch)
+                       OR (\(includingOwned) AND w.owner = \(owner)))
                   AND (w.created_at, w.id) > (a.created_at, a.id)
                 ORDER BY w.created_at, w.id
                 LIMIT \(max(0, limit))

@@ -200,12 +200,9 @@ public final class SQLiteWorkflowStore: WorkflowStore {
         return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), arguments)
     }
 
-    public func claim(owner: String, leaseUntil: WorkflowInstant, now: WorkflowInstant, limit: Int) async throws -> [WorkflowSnapshot] {
-        try await claim(owner: owner, leaseUntil: leaseUntil, now: now, after: nil, limit: limit)
-    }
-
-    public func claim(owner: String, leaseUntil: WorkflowInstant, now: WorkflowInstant, after afterID: String?, limit: Int) async throws
-        -> [WorkflowSnapshot]
+    public func claim(
+        owner: String, leaseUntil: WorkflowInstant, now: WorkflowInstant, after afterID: String?, limit: Int, includingOwned: Bool
+    ) async throws -> [WorkflowSnapshot]
     {
         let rows = try await pool.write { db -> [Data] in
             // Claim order is (created_at, id); a page starts after the row `afterID`.
@@ -216,11 +213,11 @@ public final class SQLiteWorkflowStore: WorkflowStore {
                 db,
                 sql: """
                     SELECT id FROM workflows
-                    WHERE finished = 0 AND (owner IS NULL OR owner = ? OR lease_until IS NULL OR lease_until <= ?)
+                    WHERE finished = 0 AND (owner IS NULL OR lease_until IS NULL OR lease_until <= ? OR (? AND owner = ?))
                       AND (created_at > ? OR (created_at = ? AND id > ?))
                     ORDER BY created_at, id LIMIT ?
                     """,
-                arguments: [owner, now.nanosecondsSinceEpoch, after?.0 ?? Int64.min, after?.0 ?? Int64.min, after?.1 ?? "", limit]
+                arguments: [now.nanosecondsSinceEpoch, includingOwned, owner, after?.0 ?? Int64.min, after?.0 ?? Int64.min, after?.1 ?? "", limit]
             )
             var snapshots: [Data] = []
             for id in ids {

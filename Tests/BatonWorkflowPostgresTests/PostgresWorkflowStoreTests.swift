@@ -47,7 +47,7 @@ struct PostgresWorkflowStoreTests {
                         var claimed: [String] = []
                         var after: String?
                         while true {
-                            let page = try await store.claim(owner: owner, leaseUntil: Self.forever, now: now, after: after, limit: 7)
+                            let page = try await store.claim(owner: owner, leaseUntil: Self.forever, now: now, after: after, limit: 7, includingOwned: true)
                             guard let last = page.last else { return claimed }
                             claimed += page.map(\.id)
                             after = last.id

@@ -182,12 +182,35 @@ struct WorkflowStoreContractTests {
             var pages: [[String]] = []
             var after: String?
             repeat {
-                let page = try await store.claim(owner: "me", leaseUntil: Self.forever, now: Self.t0, after: after, limit: 2).map(\.id)
+                let page = try await store.claim(owner: "me", leaseUntil: Self.forever, now: Self.t0, after: after, limit: 2, includingOwned: true)
+                    .map(\.id)
                 pages.append(page)
                 after = page.last
             } while after != nil
             #expect(pages == [["p1", "p2"], ["p3", "p4"], ["p5"], []])
-            #expect(try await store.claim(owner: "other", leaseUntil: Self.forever, now: Self.t0, after: nil, limit: 10).isEmpty)
+            #expect(try await store.claim(owner: "other", leaseUntil: Self.forever, now: Self.t0, after: nil, limit: 10, includingOwned: true).isEmpty)
+        }
+    }
+
+    @Test("claim without the owner's own instances takes only free and expired ones", arguments: StoreKind.tested)
+    func claimExcludingOwned(kind: StoreKind) async throws {
+        try await kind.withStore { (store: any WorkflowStore) async throws in
+            let leases: [(id: String, owner: String, seconds: Int64)] = [
+                ("mine-held", "me", 30), ("mine-expired", "me", 5), ("theirs-held", "them", 30), ("theirs-expired", "them", 5),
+            ]
+            for lease in leases {
+                let (machine, event) = Self.newInstance(lease.id)
+                _ = try await store.create(machine.snapshot, events: [event], owner: lease.owner, leaseUntil: Self.t0.advanced(by: .seconds(lease.seconds)))
+            }
+            let now = Self.t0.advanced(by: .seconds(10))
+            let until = now.advanced(by: .seconds(30))
+            let claim = { (includingOwned: Bool) in
+                try await store.claim(owner: "me", leaseUntil: until, now: now, after: nil, limit: 10, includingOwned: includingOwned).map(\.id).sorted()
+            }
+            #expect(try await claim(false) == ["mine-expired", "theirs-expired"])
+            // Both are "me"'s now, under an unexpired lease: only a claim of its own takes them again.
+            #expect(try await claim(false) == [])
+            #expect(try await claim(true) == ["mine-expired", "mine-held", "theirs-expired"])
         }
     }
 }

@@ -115,7 +115,7 @@ public final class WorkflowEngine: Service {
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask { await self.runTimers() }
-                try await self.recover()
+                try await self.recover(includingOwned: true)
                 if let leaseDuration = self.configuration.leaseDuration {
                     group.addTask { try await self.maintainLeases(every: leaseDuration / 3) }
                 }
@@ -159,14 +159,17 @@ public final class WorkflowEngine: Service {
                 if !ids.isEmpty {
                     try await store.renewLeases(owner: configuration.owner, ids: ids, until: leaseUntil(clock.now()))
                 }
-                try await recover()
+                try await recover(includingOwned: false)
             } catch {
                 logger.warning("lease maintenance failed; retrying", metadata: ["error": "\(error)"])
             }
         }
     }
 
-    private func recover() async throws {
+    /// Claims unfinished instances and drives or parks each. At start it takes back the instances
+    /// this owner already holds (it may have restarted within their lease); the periodic pass
+    /// claims only free and expired ones, so it costs nothing for what this engine drives.
+    private func recover(includingOwned: Bool) async throws {
         var seen = Set<String>()
         var after: String?
         while true {
@@ -176,7 +179,8 @@ public final class WorkflowEngine: Service {
                 leaseUntil: leaseUntil(now),
                 now: now,
                 after: after,
-                limit: configuration.recoveryBatchSize
+                limit: configuration.recoveryBatchSize,
+                includingOwned: includingOwned
             )
             after = claimed.last?.id
             let fresh = claimed.filter { seen.insert($0.id).inserted }

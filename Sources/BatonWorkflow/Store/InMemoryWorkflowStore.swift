@@ -65,12 +65,9 @@ public final class InMemoryWorkflowStore: WorkflowStore {
         state.withLock { s in s.entries.values.count { query.matches($0.snapshot) } }
     }
 
-    public func claim(owner: String, leaseUntil: WorkflowInstant, now: WorkflowInstant, limit: Int) async throws -> [WorkflowSnapshot] {
-        try await claim(owner: owner, leaseUntil: leaseUntil, now: now, after: nil, limit: limit)
-    }
-
-    public func claim(owner: String, leaseUntil: WorkflowInstant, now: WorkflowInstant, after afterID: String?, limit: Int) async throws
-        -> [WorkflowSnapshot]
+    public func claim(
+        owner: String, leaseUntil: WorkflowInstant, now: WorkflowInstant, after afterID: String?, limit: Int, includingOwned: Bool
+    ) async throws -> [WorkflowSnapshot]
     {
         state.withLock { s in
             var claimed: [WorkflowSnapshot] = []
@@ -78,7 +75,7 @@ public final class InMemoryWorkflowStore: WorkflowStore {
             for (id, entry) in s.entries.sorted(by: { $0.value.order < $1.value.order })
             where claimed.count < limit && entry.order > afterOrder {
                 guard !entry.snapshot.isFinished else { continue }
-                let free = entry.owner == nil || entry.owner == owner || (entry.leaseUntil.map { $0 <= now } ?? true)
+                let free = entry.owner == nil || (entry.leaseUntil.map { $0 <= now } ?? true) || (includingOwned && entry.owner == owner)
                 guard free else { continue }
                 s.entries[id]?.owner = owner
                 s.entries[id]?.leaseUntil = leaseUntil

@@ -4,7 +4,7 @@
 /// Designed so that a multi-replica store (PostgreSQL) fits without engine changes:
 /// - every ``commit(_:)`` is fenced by ``WorkflowCommit/expectedVersion`` (the version column) and
 ///   by ``WorkflowCommit/owner``: a stale owner's write fails with `WorkflowError.Code.conflict`;
-/// - ``claim(owner:leaseUntil:now:limit:)`` hands out unfinished instances under a time-limited
+/// - ``claim(owner:leaseUntil:now:after:limit:includingOwned:)`` hands out unfinished instances under a time-limited
 ///   lease (`FOR UPDATE SKIP LOCKED` there; a single-process store may grant every instance);
 /// - ``renewLeases(owner:ids:until:)`` keeps the lease while the engine drives the instance.
 ///
@@ -34,14 +34,13 @@ public protocol WorkflowStore: Sendable {
     /// How many instances match the query's filter (its limit and offset ignored).
     func count(_ query: WorkflowQuery) async throws -> Int
 
-    /// Claims unfinished instances that nobody holds (or whose lease expired) for `owner`.
-    func claim(owner: String, leaseUntil: WorkflowInstant, now: WorkflowInstant, limit: Int) async throws -> [WorkflowSnapshot]
-
-    /// ``claim(owner:leaseUntil:now:limit:)`` for one page: only instances that come after the
-    /// instance `afterID` in the store's claim order (nil: from the first). Instances `owner`
-    /// already holds are claimed again, so a caller pages through them with the last id it got.
-    func claim(owner: String, leaseUntil: WorkflowInstant, now: WorkflowInstant, after afterID: String?, limit: Int) async throws
-        -> [WorkflowSnapshot]
+    /// Claims one page of unfinished instances for `owner`, in the store's claim order: those
+    /// nobody holds, those whose lease expired, and, when `includingOwned`, those `owner` holds
+    /// already (an owner that restarted takes its own back; a running owner's periodic pass leaves
+    /// what it drives alone). The page starts after the instance `afterID` (nil: from the first),
+    /// so a caller pages through with the last id it got.
+    func claim(owner: String, leaseUntil: WorkflowInstant, now: WorkflowInstant, after afterID: String?, limit: Int, includingOwned: Bool)
+        async throws -> [WorkflowSnapshot]
 
     /// Extends the lease on instances `owner` still holds.
     func renewLeases(owner: String, ids: [String], until: WorkflowInstant) async throws
@@ -52,11 +51,9 @@ public protocol WorkflowStore: Sendable {
 }
 
 extension WorkflowStore {
-    /// A store without paging claims from the first instance every time.
-    public func claim(owner: String, leaseUntil: WorkflowInstant, now: WorkflowInstant, after afterID: String?, limit: Int) async throws
-        -> [WorkflowSnapshot]
-    {
-        try await claim(owner: owner, leaseUntil: leaseUntil, now: now, limit: limit)
+    /// The first page of instances `owner` may claim, its own included.
+    public func claim(owner: String, leaseUntil: WorkflowInstant, now: WorkflowInstant, limit: Int) async throws -> [WorkflowSnapshot] {
+        try await claim(owner: owner, leaseUntil: leaseUntil, now: now, after: nil, limit: limit, includingOwned: true)
     }
 }
 

@@ -1,4 +1,5 @@
 import BatonWorkflow
+import Synchronization
 import Testing
 
 @Suite("WorkflowEngine leases (several replicas on one store)")
@@ -46,7 +47,77 @@ struct WorkflowEngineLeaseTests {
         #expect(final.status == .completed)
         #expect(ledger.all.filter { $0.step == "charge" }.map(\.key) == ["o-1/charge", "o-1/charge"])
     }
+
+    @Test("the periodic lease pass renews what the engine drives and claims none of it again")
+    func periodicPassLeavesDrivenInstances() async throws {
+        let ledger = StepLedger()
+        let gate = Gate()
+        let store = ClaimRecordingStore()
+        let clock = ManualWorkflowClock()
+        let stuck = WorkflowEngineTests.orderSaga(ledger, charge: { context in
+            ledger.record(context)
+            await gate.pass()
+            return "P1"
+        })
+        let engine = try WorkflowEngine(definitions: [stuck], store: store, clock: clock, configuration: Self.leased("replica-a"))
+        let final = try await withRunningEngine(engine) { engine in
+            await clock.waitForSleepers(count: 1)
+            try await engine.start(type: "order", id: "o-1")
+            await gate.waitForEntries(1)
+            for _ in 1...3 {
+                clock.advance(by: .seconds(11))  // one maintenance tick: 30 s leases, renewed every 10 s
+                await clock.waitForSleepers(count: 1)
+            }
+            gate.open()
+            return try await engine.waitForCompletion(id: "o-1")
+        }
+        #expect(final.status == .completed)
+        #expect(store.renewals == [["o-1"], ["o-1"], ["o-1"]])
+        // The start's claim (which takes back this owner's instances) and three periodic ones
+        // (which do not): o-1 was created, never claimed.
+        #expect(store.claims == [.init(includingOwned: true, ids: []), .init(includingOwned: false, ids: []),
+                                 .init(includingOwned: false, ids: []), .init(includingOwned: false, ids: [])])
+    }
 }
+
+/// An in-memory store that records every claim and lease renewal made through it.
+final class ClaimRecordingStore: WorkflowStore {
+    struct Claim: Equatable {
+        var includingOwned: Bool
+        var ids: [String]
+    }
+
+    private let base = InMemoryWorkflowStore()
+    private let recorded = Mutex<(claims: [Claim], renewals: [[String]])>(([], []))
+    var claims: [Claim] { recorded.withLock { $0.claims } }
+    var renewals: [[String]] { recorded.withLock { $0.renewals } }
+
+    func create(_ snapshot: WorkflowSnapshot, events: [WorkflowEvent], owner: String, leaseUntil: WorkflowInstant) async throws
+        -> WorkflowStoreCreateResult
+    {
+        try await base.create(snapshot, events: events, owner: owner, leaseUntil: leaseUntil)
+    }
+    func commit(_ commit: WorkflowCommit) async throws { try await base.commit(commit) }
+    func snapshot(id: String) async throws -> WorkflowSnapshot? { try await base.snapshot(id: id) }
+    func history(id: String) async throws -> [WorkflowEvent] { try await base.history(id: id) }
+    func list(_ query: WorkflowQuery) async throws -> [WorkflowSnapshot] { try await base.list(query) }
+    func count(_ query: WorkflowQuery) async throws -> Int { try await base.count(query) }
+    func statistics(since: WorkflowInstant) async throws -> WorkflowStatistics { try await base.statistics(since: since) }
+
+    func claim(owner: String, leaseUntil: WorkflowInstant, now: WorkflowInstant, after afterID: String?, limit: Int, includingOwned: Bool)
+        async throws -> [WorkflowSnapshot]
+    {
+        let claimed = try await base.claim(owner: owner, leaseUntil: leaseUntil, now: now, after: afterID, limit: limit, includingOwned: includingOwned)
+        recorded.withLock { $0.claims.append(Claim(includingOwned: includingOwned, ids: claimed.map(\.id))) }
+        return claimed
+    }
+
+    func renewLeases(owner: String, ids: [String], until: WorkflowInstant) async throws {
+        recorded.withLock { $0.renewals.append(ids) }
+        try await base.renewLeases(owner: owner, ids: ids, until: until)
+    }
+}
+
 
 @Suite("WorkflowEngine fencing (a stale replica's writes are refused)")
 struct WorkflowEngineFencingTests {
