@@ -23,7 +23,7 @@ public struct Metadata: Hashable, Sendable, ExpressibleByDictionaryLiteral, Sequ
 
     /// Appends a value; keys are lower-cased.
     public mutating func append(_ key: String, _ value: Value) {
-        storage.append((key.lowercased(), value))
+        storage.append((Self.normalized(key), value))
     }
 
     /// Appends a string value.
@@ -38,20 +38,28 @@ public struct Metadata: Hashable, Sendable, ExpressibleByDictionaryLiteral, Sequ
 
     /// Every value under `key`.
     public func values(for key: String) -> [Value] {
-        let key = key.lowercased()
+        let key = Self.normalized(key)
         return storage.filter { $0.key == key }.map(\.value)
     }
 
     /// The first string value under `key`.
     public subscript(string key: String) -> String? {
-        for case .string(let value) in values(for: key) { return value }
+        let key = Self.normalized(key)
+        for case (key, .string(let value)) in storage { return value }
         return nil
     }
 
     /// The first binary value under `key`.
     public subscript(binary key: String) -> [UInt8]? {
-        for case .binary(let value) in values(for: key) { return value }
+        let key = Self.normalized(key)
+        for case (key, .binary(let value)) in storage { return value }
         return nil
+    }
+
+    /// `key` lower-cased; the same string (no copy) when it is lower-case ASCII already, as
+    /// keys almost always are.
+    private static func normalized(_ key: String) -> String {
+        key.utf8.contains { ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) || $0 >= 0x80 } ? key.lowercased() : key
     }
 
     public func makeIterator() -> IndexingIterator<[(key: String, value: Value)]> {

@@ -138,7 +138,7 @@ final class HTTP2Session {
 
     /// Submits response headers (server) with a data provider, or a headers-only response
     /// that ends the stream when `endStream` is true.
-    func submitResponse(streamID: Int32, headers: HeaderBlock, endStream: Bool) -> Int32 {
+    func submitResponse(streamID: Int32, headers: some HTTP2HeaderFields, endStream: Bool) -> Int32 {
         return headers.withNV { nv, count in
             if endStream {
                 return nghttp2_submit_response(session, streamID, nv, count, nil)
@@ -150,7 +150,7 @@ final class HTTP2Session {
 
     /// Submits a request (client) whose body comes from the delegate's data callback.
     /// - Returns: the new stream id, or a negative nghttp2 error.
-    func submitRequest(headers: HeaderBlock) -> Int32 {
+    func submitRequest(headers: some HTTP2HeaderFields) -> Int32 {
         headers.withNV { nv, count in
             var provider = HTTP2Callbacks.dataProvider
             return nghttp2_submit_request(session, nil, nv, count, &provider, nil)
@@ -159,7 +159,7 @@ final class HTTP2Session {
 
     /// Submits trailers, which end the stream.
     @discardableResult
-    func submitTrailers(streamID: Int32, headers: HeaderBlock) -> Int32 {
+    func submitTrailers(streamID: Int32, headers: some HTTP2HeaderFields) -> Int32 {
         headers.withNV { nv, count in nghttp2_submit_trailer(session, streamID, nv, count) }
     }
 
@@ -307,8 +307,14 @@ private let readData: nghttp2_data_source_read_callback = { _, streamID, buffer,
     return chunk.count
 }
 
-/// Header fields to submit, kept in one contiguous buffer for nghttp2.
-struct HeaderBlock {
+/// Header fields in the layout nghttp2 takes.
+protocol HTTP2HeaderFields {
+    /// Calls `body` with the fields as nghttp2 name/value pairs, valid during the call.
+    func withNV<R>(_ body: (UnsafePointer<nghttp2_nv>, Int) -> R) -> R
+}
+
+/// Header fields to submit, kept in one contiguous buffer for nghttp2 (which copies them).
+struct HeaderBlock: HTTP2HeaderFields {
     private var bytes: [UInt8] = []
     private var fields: [(nameStart: Int, nameLength: Int, valueLength: Int)] = []
 
@@ -338,19 +344,59 @@ struct HeaderBlock {
     }
 
     func withNV<R>(_ body: (UnsafePointer<nghttp2_nv>, Int) -> R) -> R {
-        var bytes = bytes
-        return bytes.withUnsafeMutableBufferPointer { storage in
-            let base = storage.baseAddress!
-            let nv = fields.map { field in
-                nghttp2_nv(
-                    name: base + field.nameStart,
-                    value: base + field.nameStart + field.nameLength,
-                    namelen: field.nameLength,
-                    valuelen: field.valueLength,
-                    flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)
-                )
+        bytes.withUnsafeBufferPointer { storage in
+            withUnsafeTemporaryAllocation(of: nghttp2_nv.self, capacity: fields.count) { nv in
+                // nghttp2 takes mutable pointers but only reads (and copies) the fields.
+                let base = UnsafeMutablePointer(mutating: storage.baseAddress)
+                for (index, field) in fields.enumerated() {
+                    nv.initializeElement(
+                        at: index,
+                        to: nghttp2_nv(
+                            name: base! + field.nameStart,
+                            value: base! + field.nameStart + field.nameLength,
+                            namelen: field.nameLength,
+                            valuelen: field.valueLength,
+                            flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)
+                        )
+                    )
+                }
+                return body(UnsafePointer(nv.baseAddress!), fields.count)
             }
-            return nv.withUnsafeBufferPointer { body($0.baseAddress!, $0.count) }
         }
+    }
+}
+
+/// Header fields that never change (the usual response headers, the OK status), laid out once
+/// for the life of the process and submitted with nghttp2's no-copy flags: sending them costs no
+/// allocation on either side.
+final class StaticHeaderBlock: HTTP2HeaderFields, @unchecked Sendable {
+    /// `:status: 200` and `content-type: application/grpc`: a response's headers without metadata.
+    static let grpcResponse = StaticHeaderBlock([(":status", "200"), ("content-type", "application/grpc")])
+    /// `grpc-status: 0`: the trailers of a successful call without trailing metadata.
+    static let okTrailers = StaticHeaderBlock([("grpc-status", "0")])
+
+    private let nv: UnsafeMutableBufferPointer<nghttp2_nv>
+
+    private init(_ fields: [(name: StaticString, value: StaticString)]) {
+        nv = .allocate(capacity: fields.count)
+        let noCopy = UInt8(NGHTTP2_NV_FLAG_NO_COPY_NAME.rawValue | NGHTTP2_NV_FLAG_NO_COPY_VALUE.rawValue)
+        for (index, field) in fields.enumerated() {
+            nv.initializeElement(
+                at: index,
+                to: nghttp2_nv(
+                    name: UnsafeMutablePointer(mutating: field.name.utf8Start),
+                    value: UnsafeMutablePointer(mutating: field.value.utf8Start),
+                    namelen: field.name.utf8CodeUnitCount,
+                    valuelen: field.value.utf8CodeUnitCount,
+                    flags: noCopy
+                )
+            )
+        }
+    }
+
+    deinit { nv.deallocate() }
+
+    func withNV<R>(_ body: (UnsafePointer<nghttp2_nv>, Int) -> R) -> R {
+        body(UnsafePointer(nv.baseAddress!), nv.count)
     }
 }

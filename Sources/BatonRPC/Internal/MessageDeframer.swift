@@ -37,7 +37,8 @@ struct MessageDeframer {
         guard buffer.readableBytes >= 5 + Int(length) else { return nil }
         buffer.moveReaderIndex(forwardBy: 5)
         let message = buffer.readSlice(length: Int(length))!
-        if buffer.readableBytes == 0 { buffer.clear() } else if buffer.readerIndex > 65536 { buffer.discardReadBytes() }
+        // The message shares the buffer's storage: clearing it would copy, a fresh (empty) one does not.
+        if buffer.readableBytes == 0 { buffer = ByteBuffer() } else if buffer.readerIndex > 65536 { buffer.discardReadBytes() }
         return message
     }
 
@@ -50,6 +51,7 @@ extension ByteBuffer {
     mutating func writeGRPCMessage<M: ProtobufMessage>(_ message: M) {
         message.withLowered { lowered in
             let size = lowered.packedSize
+            reserveCapacity(minimumWritableBytes: 5 + size)
             writeInteger(UInt8(0))
             writeInteger(UInt32(size))
             if size > 0 {

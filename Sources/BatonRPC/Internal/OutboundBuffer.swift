@@ -12,14 +12,20 @@ struct OutboundBuffer {
 
     var isEmpty: Bool { bytes.readableBytes == 0 }
 
+    /// Appends `message`. - Returns: whether there is room for more (the writer may go on).
+    mutating func append<M: ProtobufMessage>(_ message: M) -> Bool {
+        bytes.writeGRPCMessage(message)
+        return bytes.readableBytes < Self.highWatermark
+    }
+
+    /// Holds a writer until the buffer has drained below half of ``highWatermark``.
+    mutating func waitForRoom(_ continuation: CheckedContinuation<Void, any Error>) {
+        waiters.append(continuation)
+    }
+
     /// Appends `message`; `continuation` resumes now if there is room, later otherwise.
     mutating func append<M: ProtobufMessage>(_ message: M, _ continuation: CheckedContinuation<Void, any Error>) {
-        bytes.writeGRPCMessage(message)
-        if bytes.readableBytes < Self.highWatermark {
-            continuation.resume()
-        } else {
-            waiters.append(continuation)
-        }
+        if append(message) { continuation.resume() } else { waitForRoom(continuation) }
     }
 
     /// Moves up to `buffer.count` bytes into `buffer`; returns how many.

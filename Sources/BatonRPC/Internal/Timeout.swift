@@ -1,7 +1,7 @@
 /// The `grpc-timeout` header: at most 8 ASCII digits and one unit of H, M, S, m, u, n.
 enum Timeout {
     /// Parses a header value; nil when it is malformed.
-    static func parse(_ value: [UInt8]) -> Duration? {
+    static func parse(_ value: some BidirectionalCollection<UInt8>) -> Duration? {
         guard value.count >= 2, value.count <= 9, let unit = value.last else { return nil }
         var amount: Int64 = 0
         for byte in value.dropLast() {

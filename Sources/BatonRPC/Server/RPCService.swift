@@ -11,7 +11,11 @@ public protocol RPCService: Sendable {
 
 /// Maps `:path` to the handlers of the services a server hosts.
 public struct RPCRouter: Sendable {
-    var handlers: [String: ServerMethodHandler] = [:]
+    var handlers: [String: ServerMethodHandler] = [:] {
+        didSet { table = MethodTable(handlers) }
+    }
+    /// `handlers` again, for lookups by the raw bytes of `:path`.
+    private(set) var table = MethodTable([:])
 
     public init() {}
 
@@ -84,4 +88,28 @@ public struct RPCRouter: Sendable {
 /// The four shapes of an RPC.
 public enum RPCKind: Sendable, Hashable {
     case unary, serverStreaming, clientStreaming, bidirectionalStreaming
+}
+
+/// The handlers by `:path`, found from the header's bytes without building a String (this runs
+/// for every call).
+struct MethodTable: Sendable {
+    private var buckets: [UInt64: [(path: [UInt8], handler: ServerMethodHandler)]] = [:]
+
+    init(_ handlers: [String: ServerMethodHandler]) {
+        for (path, handler) in handlers {
+            let bytes = Array(path.utf8)
+            buckets[bytes.withUnsafeBytes(Self.hash), default: []].append((bytes, handler))
+        }
+    }
+
+    func handler(forPath path: UnsafeRawBufferPointer) -> ServerMethodHandler? {
+        buckets[Self.hash(path)]?.first { $0.path.elementsEqual(path) }?.handler
+    }
+
+    /// FNV-1a: cheap, and enough to spread a server's few hundred paths.
+    private static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash
+    }
 }

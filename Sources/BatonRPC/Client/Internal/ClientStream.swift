@@ -22,10 +22,13 @@ final class ClientStream: MessageSink, @unchecked Sendable {
     var finished = false
     var deadline: Scheduled<Void>?
     var headerBlocks = 0
-    var httpStatus: [UInt8] = []
-    var contentType: [UInt8] = []
-    var grpcStatus: [UInt8]?
-    var grpcMessage: [UInt8]?
+    // Response header fields, as received ("200", "0": short strings are stored inline).
+    var httpStatus = ""
+    var isGRPCContentType = false
+    /// The content-type, when it is not gRPC's (for the error message).
+    var otherContentType = ""
+    var grpcStatus: String?
+    var grpcMessage: String?
     var receivedMetadata = Metadata()
     var credit = InboundCredit()
 
@@ -134,10 +137,12 @@ final class ClientStream: MessageSink, @unchecked Sendable {
 
     func header(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
         switch HeaderField(name) {
-        case .status: httpStatus = Array(value)
-        case .contentType: contentType = Array(value)
-        case .grpcStatus: grpcStatus = Array(value)
-        case .grpcMessage: grpcMessage = Array(value)
+        case .status: httpStatus = String(decoding: value, as: UTF8.self)
+        case .contentType:
+            isGRPCContentType = value.starts(with: "application/grpc".utf8)
+            otherContentType = isGRPCContentType ? "" : String(decoding: value, as: UTF8.self)
+        case .grpcStatus: grpcStatus = String(decoding: value, as: UTF8.self)
+        case .grpcMessage: grpcMessage = StatusMessage.decode(value)
         case .method, .path, .grpcTimeout, .grpcEncoding, .reserved: break
         case .metadata:
             let key = String(decoding: name, as: UTF8.self)
@@ -150,15 +155,15 @@ final class ClientStream: MessageSink, @unchecked Sendable {
     func headersComplete(endStream: Bool) {
         headerBlocks += 1
         if headerBlocks == 1 {
-            guard httpStatus == Array("200".utf8) else {
-                let status = String(decoding: httpStatus, as: UTF8.self)
+            guard httpStatus == "200" else {
+                let status = httpStatus
                 if grpcStatus == nil {
                     return complete(.failure(RPCError(code: Self.code(forHTTPStatus: status), message: "HTTP status \(status) from \(method)")))
                 }
                 return finishWithStatus()
             }
-            if grpcStatus == nil, !contentType.starts(with: "application/grpc".utf8) {
-                return complete(.failure(RPCError(code: .unknown, message: "unexpected content-type '\(String(decoding: contentType, as: UTF8.self))' from \(method)")))
+            if grpcStatus == nil, !isGRPCContentType {
+                return complete(.failure(RPCError(code: .unknown, message: "unexpected content-type '\(otherContentType)' from \(method)")))
             }
             if grpcStatus != nil || endStream {
                 // Trailers-only response.
@@ -204,10 +209,10 @@ final class ClientStream: MessageSink, @unchecked Sendable {
     }
 
     private func finishWithStatus() {
-        guard let statusBytes = grpcStatus, let code = Int(String(decoding: statusBytes, as: UTF8.self)) else {
+        guard let status = grpcStatus, let code = Int(status) else {
             return complete(.failure(RPCError(code: .internal, message: "the response from \(method) carried no grpc-status")))
         }
-        let message = grpcMessage.map { StatusMessage.decode($0) } ?? ""
+        let message = grpcMessage ?? ""
         let metadata = receivedMetadata
         received.withLock { $0.trailing = metadata }
         if let errorCode = RPCError.Code(rawValue: code) {

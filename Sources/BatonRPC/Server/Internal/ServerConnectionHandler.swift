@@ -241,11 +241,20 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         }
         guard stream.headerError == nil else { return true }
         switch HeaderField(name) {
-        case .method: stream.method = Array(value)
-        case .path: stream.path = Array(value)
-        case .contentType: stream.contentType = Array(value)
-        case .grpcTimeout: stream.timeout = Array(value)
-        case .grpcEncoding: stream.encoding = Array(value)
+        case .method:
+            stream.isPOST = value.elementsEqual("POST".utf8)
+            stream.otherMethod = stream.isPOST ? "" : String(decoding: value, as: UTF8.self)
+        case .path:
+            stream.handler = router.table.handler(forPath: value)
+            stream.unknownPath = stream.handler == nil ? String(decoding: value, as: UTF8.self) : ""
+        case .contentType:
+            stream.isGRPCContentType = value.starts(with: "application/grpc".utf8)
+            stream.otherContentType = stream.isGRPCContentType ? "" : String(decoding: value, as: UTF8.self)
+        case .grpcTimeout:
+            stream.timeout = Timeout.parse(value)
+            stream.malformedTimeout = stream.timeout == nil ? String(decoding: value, as: UTF8.self) : nil
+        case .grpcEncoding:
+            stream.unsupportedEncoding = value.elementsEqual("identity".utf8) ? nil : String(decoding: value, as: UTF8.self)
         case .status, .grpcStatus, .grpcMessage, .reserved: break
         case .metadata:
             let key = String(decoding: name, as: UTF8.self)
@@ -272,50 +281,44 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         activeCalls += 1
         tracker.callStarted()
         idleTimer?.cancel()
-        let path = String(decoding: stream.path, as: UTF8.self)
-        let method = router.handlers[path]
-        stream.context = ServerContext(
-            method: method?.descriptor ?? MethodDescriptor(service: "", method: path),
+        let method = stream.handler
+        let context = ServerContext(
+            method: method?.descriptor ?? MethodDescriptor(service: "", method: stream.unknownPath),
             requestMetadata: stream.metadata,
-            deadline: nil,
+            deadline: stream.timeout.map { .now + $0 },
             peer: peer
         )
+        stream.context = context
         if let error = stream.headerError {
             return reject(stream, error)
         }
-        guard stream.method == Array("POST".utf8) else {
-            return respondHTTP(stream, status: "405", message: "gRPC requires POST, got \(String(decoding: stream.method, as: UTF8.self))")
+        guard stream.isPOST else {
+            return respondHTTP(stream, status: "405", message: "gRPC requires POST, got \(stream.otherMethod)")
         }
-        guard stream.contentType.starts(with: "application/grpc".utf8) else {
-            return respondHTTP(stream, status: "415", message: "invalid gRPC content-type '\(String(decoding: stream.contentType, as: UTF8.self))'")
+        guard stream.isGRPCContentType else {
+            return respondHTTP(stream, status: "415", message: "invalid gRPC content-type '\(stream.otherContentType)'")
         }
-        if let encoding = stream.encoding, encoding != Array("identity".utf8) {
-            var error = RPCError(
-                code: .unimplemented,
-                message: "grpc-encoding '\(String(decoding: encoding, as: UTF8.self))' is not supported"
-            )
+        if let encoding = stream.unsupportedEncoding {
+            var error = RPCError(code: .unimplemented, message: "grpc-encoding '\(encoding)' is not supported")
             error.metadata.append("grpc-accept-encoding", "identity")
             return reject(stream, error)
         }
-        var deadline: ContinuousClock.Instant?
-        if let timeoutValue = stream.timeout {
-            guard let timeout = Timeout.parse(timeoutValue) else {
-                return reject(stream, RPCError(code: .invalidArgument, message: "malformed grpc-timeout '\(String(decoding: timeoutValue, as: UTF8.self))'"))
-            }
-            deadline = .now + timeout
-            stream.deadline = context?.eventLoop.scheduleTask(in: TimeAmount(timeout)) { [weak stream] in
+        if let malformed = stream.malformedTimeout {
+            return reject(stream, RPCError(code: .invalidArgument, message: "malformed grpc-timeout '\(malformed)'"))
+        }
+        if let timeout = stream.timeout {
+            stream.deadline = self.context?.eventLoop.scheduleTask(in: TimeAmount(timeout)) { [weak stream] in
                 stream?.fail(RPCError(code: .deadlineExceeded, message: "the deadline of \(timeout) expired"))
             }
         }
         guard let method else {
+            let path = stream.unknownPath
             let service = path.split(separator: "/").first.map(String.init) ?? ""
             let message = router.services.contains(service)
                 ? "method \(path) is not implemented"
                 : "service '\(service)' is not implemented (path \(path))"
             return reject(stream, RPCError(code: .unimplemented, message: message))
         }
-        let context = ServerContext(method: method.descriptor, requestMetadata: stream.metadata, deadline: deadline, peer: peer)
-        stream.context = context
         let eventLoop = self.context!.eventLoop
         let streamID = stream.id
         let inbound = InboundMessages { [weak self] count in

@@ -8,12 +8,18 @@ final class ServerStream: MessageSink, @unchecked Sendable {
     let eventLoop: any EventLoop
     unowned(unsafe) let connection: ServerConnectionHandler
 
-    // Request headers, gathered by the header callback.
-    var method: [UInt8] = []
-    var path: [UInt8] = []
-    var contentType: [UInt8] = []
-    var timeout: [UInt8]?
-    var encoding: [UInt8]?
+    // Request headers, checked by the header callback as they arrive. A value is kept as text
+    // only when the call is refused for it (for the error message).
+    var handler: ServerMethodHandler?
+    /// `:path`, when no handler matched it.
+    var unknownPath = ""
+    var isPOST = false
+    var otherMethod = ""
+    var isGRPCContentType = false
+    var otherContentType = ""
+    var timeout: Duration?
+    var malformedTimeout: String?
+    var unsupportedEncoding: String?
     var metadata = Metadata()
     var headerBytes = 0
     var headerError: RPCError?
@@ -31,7 +37,7 @@ final class ServerStream: MessageSink, @unchecked Sendable {
     var task: Task<Void, Never>?
     var outbound = OutboundBuffer()
     var headersSent = false
-    var pendingTrailers: HeaderBlock?
+    var pendingTrailers: (any HTTP2HeaderFields)?
     /// The status is decided: nothing more is written.
     var finished = false
     /// nghttp2 has closed the stream.
@@ -50,11 +56,20 @@ final class ServerStream: MessageSink, @unchecked Sendable {
     // MARK: Handler side
 
     func write<M: ProtobufMessage>(_ message: M) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            if eventLoop.inEventLoop {
-                enqueue(message, continuation)
-            } else {
-                eventLoop.execute { self.enqueue(message, continuation) }
+        if eventLoop.inEventLoop {
+            // The usual case: the handler runs on the connection's loop. While the buffer has
+            // room, writing neither hops nor suspends.
+            if try enqueue(message) { return }
+            try await withCheckedThrowingContinuation { outbound.waitForRoom($0) }
+        } else {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                eventLoop.execute {
+                    do {
+                        if try self.enqueue(message) { continuation.resume() } else { self.outbound.waitForRoom(continuation) }
+                    } catch {
+                        continuation.resume(throwing: error)
+                    }
+                }
             }
         }
     }
@@ -79,29 +94,32 @@ final class ServerStream: MessageSink, @unchecked Sendable {
 
     // MARK: Event loop side
 
-    private func enqueue<M: ProtobufMessage>(_ message: M, _ continuation: CheckedContinuation<Void, any Error>) {
-        guard !finished else {
-            continuation.resume(throwing: RPCError(code: .cancelled, message: "the call has already ended"))
-            return
-        }
-        outbound.append(message, continuation)
+    /// Queues `message` for sending. - Returns: whether the buffer has room for more.
+    private func enqueue<M: ProtobufMessage>(_ message: M) throws(RPCError) -> Bool {
+        guard !finished else { throw RPCError(code: .cancelled, message: "the call has already ended") }
+        let room = outbound.append(message)
         if !headersSent {
             sendHeaders()
         } else {
             connection.session?.resumeData(streamID: id)
         }
         connection.scheduleFlush()
+        return room
     }
 
     private func sendHeaders() {
         headersSent = true
-        var headers = HeaderBlock()
-        headers.add(":status", "200")
-        headers.add("content-type", "application/grpc")
-        if let context {
-            headers.add(context.responseMetadata.state.withLock { $0.initial })
+        let metadata = context?.responseMetadata.state.withLock { $0.initial } ?? Metadata()
+        let result: Int32
+        if metadata.isEmpty {
+            result = connection.session?.submitResponse(streamID: id, headers: StaticHeaderBlock.grpcResponse, endStream: false) ?? 0
+        } else {
+            var headers = HeaderBlock()
+            headers.add(":status", "200")
+            headers.add("content-type", "application/grpc")
+            headers.add(metadata)
+            result = connection.session?.submitResponse(streamID: id, headers: headers, endStream: false) ?? 0
         }
-        let result = connection.session?.submitResponse(streamID: id, headers: headers, endStream: false) ?? 0
         if result != 0 { fail(RPCError(code: .internal, message: "cannot submit response: \(HTTP2Session.errorString(result))")) }
     }
 
@@ -116,31 +134,38 @@ final class ServerStream: MessageSink, @unchecked Sendable {
             observer.callFinished(method: context.method, status: error?.code, duration: .now - startedAt)
         }
         guard !closed else { return }
-        var trailers = HeaderBlock()
-        if !headersSent {
-            trailers.add(":status", "200")
-            trailers.add("content-type", "application/grpc")
-        }
-        trailers.add("grpc-status", String(error?.code.rawValue ?? 0))
-        if let error, !error.message.isEmpty {
-            trailers.add("grpc-message", StatusMessage.encode(error.message))
-        }
-        if let context {
-            let metadata = context.responseMetadata.state.withLock { $0 }
-            if !headersSent { trailers.add(metadata.initial) }
-            trailers.add(metadata.trailing)
-        }
-        if let error { trailers.add(error.metadata) }
+        let metadata = context?.responseMetadata.state.withLock { $0 }
         if headersSent {
-            pendingTrailers = trailers
+            if error == nil, metadata?.trailing.isEmpty ?? true {
+                pendingTrailers = StaticHeaderBlock.okTrailers
+            } else {
+                var trailers = HeaderBlock()
+                Self.addStatus(error, trailing: metadata?.trailing, to: &trailers)
+                pendingTrailers = trailers
+            }
             connection.session?.resumeData(streamID: id)
         } else {
             headersSent = true
+            var trailers = HeaderBlock()
+            trailers.add(":status", "200")
+            trailers.add("content-type", "application/grpc")
+            if let metadata { trailers.add(metadata.initial) }
+            Self.addStatus(error, trailing: metadata?.trailing, to: &trailers)
             _ = connection.session?.submitResponse(streamID: id, headers: trailers, endStream: true)
         }
         inbound?.finish(.failure(error ?? RPCError(code: .cancelled, message: "the call has ended")))
         outbound.resumeWriters(throwing: RPCError(code: .cancelled, message: "the call has ended"))
         connection.scheduleFlush()
+    }
+
+    /// The status fields of the trailers: code, message, trailing and error metadata.
+    private static func addStatus(_ error: RPCError?, trailing: Metadata?, to trailers: inout HeaderBlock) {
+        trailers.add("grpc-status", String(error?.code.rawValue ?? 0))
+        if let error, !error.message.isEmpty {
+            trailers.add("grpc-message", StatusMessage.encode(error.message))
+        }
+        if let trailing { trailers.add(trailing) }
+        if let error { trailers.add(error.metadata) }
     }
 
     /// An error found by the transport (bad request, deadline): answer with it and stop the
