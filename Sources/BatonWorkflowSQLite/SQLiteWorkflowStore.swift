@@ -299,37 +299,46 @@ public final class SQLiteWorkflowStore: WorkflowStore {
                     snapshot.createdAt.nanosecondsSinceEpoch, snapshot.updatedAt.nanosecondsSinceEpoch, snapshotJSON,
                 ]
             )
-            try insert(events, workflowKey: db.lastInsertedRowID, db)
+            try insert(events, of: .key(db.lastInsertedRowID), db)
             return .created
 
         case .commit(let commit, let snapshotJSON, let events):
-            let fenceStatement = try db.cachedStatement(sql: "SELECT workflow_key, version, owner FROM workflows WHERE id = ?")
-            let row = try Row.fetchOne(fenceStatement, arguments: [commit.workflowID])
-            try commit.checkFence(storedVersion: row?["version"], leaseOwner: row?["owner"])
-            guard let workflowKey: Int64 = row?["workflow_key"] else {
-                throw WorkflowError(code: .storageFailure, message: "workflow '\(commit.workflowID)' has no workflow_key")
-            }
+            // The fence is in the update's WHERE clause, so a commit that holds it (the usual
+            // case) reads nothing; only a refused one reads the row again, to say why.
             let snapshot = commit.snapshot
             try db.cachedStatement(
                 sql: """
                     UPDATE workflows SET status = ?, finished = ?, version = ?, updated_at = ?, snapshot = ?,
                         owner = CASE WHEN ? THEN NULL ELSE owner END,
                         lease_until = CASE WHEN ? THEN NULL ELSE lease_until END
-                    WHERE workflow_key = ?
+                    WHERE id = ? AND version = ? AND (owner IS NULL OR owner = ?)
                     """
             ).execute(
                 arguments: [
                     snapshot.status.rawValue, snapshot.isFinished, snapshot.version, snapshot.updatedAt.nanosecondsSinceEpoch,
-                    snapshotJSON, snapshot.isFinished, snapshot.isFinished, workflowKey,
+                    snapshotJSON, snapshot.isFinished, snapshot.isFinished, commit.workflowID, commit.expectedVersion, commit.owner,
                 ]
             )
-            try insert(events, workflowKey: workflowKey, db)
+            guard db.changesCount == 1 else {
+                let fenceStatement = try db.cachedStatement(sql: "SELECT version, owner FROM workflows WHERE id = ?")
+                let row = try Row.fetchOne(fenceStatement, arguments: [commit.workflowID])
+                try commit.checkFence(storedVersion: row?["version"], leaseOwner: row?["owner"])
+                throw WorkflowError(code: .storageFailure, message: "workflow '\(commit.workflowID)' was not updated, though its fence holds")
+            }
+            try insert(events, of: .id(commit.workflowID), db)
             return .committed
         }
     }
 
+    /// The workflow row a write's events belong to: by its key when it is known (just inserted),
+    /// else by its id (the insert then looks the key up itself).
+    private enum WorkflowRow {
+        case key(Int64)
+        case id(String)
+    }
+
     /// Inserts the events of one write as one row: a JSON array of their bodies.
-    private static func insert(_ events: [EncodedWorkflowEvent], workflowKey: Int64, _ db: Database) throws {
+    private static func insert(_ events: [EncodedWorkflowEvent], of workflow: WorkflowRow, _ db: Database) throws {
         guard let first = events.first else { return }
         var array = Data(capacity: events.reduce(2) { $0 + $1.body.count + 1 })
         array.append(UInt8(ascii: "["))
@@ -338,8 +347,15 @@ public final class SQLiteWorkflowStore: WorkflowStore {
             array.append(encoded.body)
         }
         array.append(UInt8(ascii: "]"))
-        try db.cachedStatement(sql: "INSERT INTO workflow_events (workflow_key, first_sequence, events) VALUES (?, ?, ?)")
-            .execute(arguments: [workflowKey, first.event.sequence, array])
+        switch workflow {
+        case .key(let key):
+            try db.cachedStatement(sql: "INSERT INTO workflow_events (workflow_key, first_sequence, events) VALUES (?, ?, ?)")
+                .execute(arguments: [key, first.event.sequence, array])
+        case .id(let id):
+            try db.cachedStatement(
+                sql: "INSERT INTO workflow_events (workflow_key, first_sequence, events) SELECT workflow_key, ?, ? FROM workflows WHERE id = ?"
+            ).execute(arguments: [first.event.sequence, array, id])
+        }
     }
 
 }

@@ -180,13 +180,9 @@ struct WorkflowDriver {
         }
     }
 
-    private enum Wake: Sendable {
-        case result(Int, Result<WorkflowValue, StepError>)
-        case mail
-    }
-
     /// Records the start of each attempt, runs them concurrently while still answering commands
     /// (pause, cancel, signal) as they arrive, and records each outcome as soon as it is known.
+    /// The attempts hand their outcomes to the mailbox, so one wait serves outcomes and commands.
     /// After a hard stop (task cancellation) no outcome is recorded: the attempts stay in flight
     /// and run again, with the same idempotency keys, after recovery.
     mutating func runBatch(_ invocations: [WorkflowStateMachine.StepInvocation]) async throws {
@@ -201,7 +197,8 @@ struct WorkflowDriver {
         let snapshot = machine.snapshot
         let clock = self.clock
         let mailbox = self.mailbox
-        try await withThrowingTaskGroup(of: Wake.self) { group in
+        _ = mailbox.takeOutcomes()  // none is pending between batches; this keeps it so
+        try await withThrowingTaskGroup(of: Void.self) { group in
             var pending = 0
             for (index, invocation) in invocations.enumerated() {
                 guard let step = machine.definition.step(named: invocation.step), case .call(let action, let compensation) = step.kind,
@@ -230,39 +227,20 @@ struct WorkflowDriver {
                     timeRemaining: deadline.map { max(.zero, clock.now().duration(to: $0)) }
                 )
                 pending += 1
-                group.addTask { .result(index, await Self.attempt(body, context: context, deadline: deadline, clock: clock)) }
+                group.addTask { mailbox.deliver((index, await Self.attempt(body, context: context, deadline: deadline, clock: clock))) }
             }
-            guard pending > 0 else { return }
-            var listening = !shutdownSeen
-            if listening {
-                group.addTask {
-                    await mailbox.waitForMail()
-                    return .mail
-                }
-            }
-            while pending > 0, let wake = try await group.next() {
-                switch wake {
-                case .result(let index, let result):
+            while pending > 0 {
+                await mailbox.waitForOutcomesOrMail(!shutdownSeen)
+                // A hard stop records nothing more; leaving the group waits for the attempts.
+                if Task.isCancelled { return }
+                for (index, result) in mailbox.takeOutcomes() {
                     pending -= 1
-                    if Task.isCancelled { continue }
                     // Shutting down: an attempt cut short stays in flight and runs again after restart.
                     if mailbox.isShutdown, case .failure(let error) = result, error.code == .cancelled { continue }
                     try record(machine.outcomeEvent(for: invocations[index], result: result, now: clock.now()))
-                case .mail:
-                    listening = false
-                    try await processMail()
-                    // A cancelled task's mail wait returns at once: listening again would spin
-                    // while a step that ignores cancellation finishes.
-                    if !shutdownSeen, !Task.isCancelled {
-                        listening = true
-                        group.addTask {
-                            await mailbox.waitForMail()
-                            return .mail
-                        }
-                    }
                 }
+                if !shutdownSeen { try await processMail() }
             }
-            if listening { group.cancelAll() }
         }
     }
 
@@ -273,22 +251,23 @@ struct WorkflowDriver {
         deadline: WorkflowInstant?,
         clock: any WorkflowClock
     ) async -> Result<WorkflowValue, StepError> {
-        await withTaskGroup(of: Result<WorkflowValue, StepError>?.self) { group in
+        @Sendable func run() async -> Result<WorkflowValue, StepError> {
+            do {
+                return .success(try await StepContext.$current.withValue(context) { try await body(context) })
+            } catch {
+                return .failure(StepError(classifying: error))
+            }
+        }
+        // Without a deadline there is nothing to race: the attempt runs in the caller's task.
+        guard let deadline else { return await run() }
+        return await withTaskGroup(of: Result<WorkflowValue, StepError>?.self) { group in
+            group.addTask { await run() }
             group.addTask {
                 do {
-                    return .success(try await StepContext.$current.withValue(context) { try await body(context) })
+                    try await clock.sleep(until: deadline)
+                    return .failure(StepError(.deadlineExceeded, "step '\(context.stepName)' timed out"))
                 } catch {
-                    return .failure(StepError(classifying: error))
-                }
-            }
-            if let deadline {
-                group.addTask {
-                    do {
-                        try await clock.sleep(until: deadline)
-                        return .failure(StepError(.deadlineExceeded, "step '\(context.stepName)' timed out"))
-                    } catch {
-                        return nil
-                    }
+                    return nil
                 }
             }
             while let next = await group.next() {

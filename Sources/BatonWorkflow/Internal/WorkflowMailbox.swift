@@ -1,8 +1,12 @@
 import Synchronization
 
-/// Commands addressed to one driven workflow, and the shutdown flag. The driver drains it at
-/// every checkpoint and while a step runs.
+/// Commands addressed to one driven workflow, the shutdown flag, and the outcomes of the step
+/// attempts in flight. The driver drains it at every checkpoint and while steps run: one wake-up
+/// serves both a command and an attempt that finished.
 final class WorkflowMailbox: Sendable {
+    /// An attempt's outcome, by its index in the batch the driver started.
+    typealias Outcome = (index: Int, result: Result<WorkflowValue, StepError>)
+
     struct Reply: Sendable {
         var snapshot: WorkflowSnapshot
         var compensations: [String]
@@ -15,6 +19,7 @@ final class WorkflowMailbox: Sendable {
 
     private struct State {
         var letters: [Letter] = []
+        var outcomes: [Outcome] = []
         var shutdown = false
         var closed = false
         var waiter: CheckedContinuation<Void, Never>?
@@ -72,12 +77,42 @@ final class WorkflowMailbox: Sendable {
 
     var isShutdown: Bool { state.withLock { $0.shutdown } }
 
+    /// Hands the driver an attempt's outcome (from the attempt's own task).
+    func deliver(_ outcome: Outcome) {
+        let waiter = state.withLock { s in
+            s.outcomes.append(outcome)
+            defer { s.waiter = nil }
+            return s.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Takes the outcomes delivered so far.
+    func takeOutcomes() -> [Outcome] {
+        state.withLock { s in
+            defer { s.outcomes = [] }
+            return s.outcomes
+        }
+    }
+
     /// Returns when a command is pending, shutdown began, or the task is cancelled.
     func waitForMail() async {
+        await wait(forOutcomes: false, forMail: true)
+    }
+
+    /// Returns when an outcome is delivered, when (`forMail`) a command is pending or shutdown
+    /// began, or when the task is cancelled.
+    func waitForOutcomesOrMail(_ forMail: Bool) async {
+        await wait(forOutcomes: true, forMail: forMail)
+    }
+
+    private func wait(forOutcomes: Bool, forMail: Bool) async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { s in
-                    if !s.letters.isEmpty || s.shutdown || Task.isCancelled { return true }
+                    if (forOutcomes && !s.outcomes.isEmpty) || (forMail && (!s.letters.isEmpty || s.shutdown)) || Task.isCancelled {
+                        return true
+                    }
                     s.waiter = continuation
                     return false
                 }

@@ -62,6 +62,14 @@ public final class GroupCommitQueue<Write: Sendable, Output: Sendable>: Sendable
 
     /// Commits `write` in the next batch and answers its result.
     public func submit(_ write: Write) async throws -> Output {
+        // A free slot means nobody is queued (a leader hands its slot to the first queued writer):
+        // lead at once, without suspending.
+        let leadNow = state.withLock { s in
+            guard s.leaders < maxConcurrentBatches else { return false }
+            s.leaders += 1
+            return true
+        }
+        if leadNow { return try await lead(with: write) }
         let turn = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Turn, any Error>) in
             let lead = state.withLock { s in
                 if s.leaders >= maxConcurrentBatches {
