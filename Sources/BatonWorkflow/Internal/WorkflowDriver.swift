@@ -97,13 +97,14 @@ struct WorkflowDriver {
 
     /// Commits the recorded events in one fenced write, then publishes them.
     ///
-    /// The driver flushes before anything outside it can depend on its state: before it runs
-    /// steps (so every event up to their `StepStarted` is durable when they start, as if each
-    /// event had its own commit), before it waits or parks, before it answers a command, and
-    /// when the instance finishes or the engine shuts down. A step's outcome thus shares the
+    /// The driver flushes before anything outside it can depend on its state: while the steps
+    /// it starts run (every event up to their `StepStarted` is durable before any outcome of
+    /// theirs is recorded or acted on), before it waits or parks, before it answers a command,
+    /// and when the instance finishes or the engine shuts down. A step's outcome thus shares the
     /// commit of what follows it (the next step's start, the workflow's end) instead of taking
-    /// one of its own; a crash in between loses only that outcome, and the step runs again with
-    /// the same idempotency key, exactly as after a crash during the step.
+    /// one of its own, and a step does not wait for its start's commit to begin. A crash before
+    /// either commit loses only what it held: the step runs again with the same idempotency key
+    /// (workflow id, step, visit; not the attempt), exactly as after a crash during the step.
     mutating func flush() async throws {
         guard !unsaved.isEmpty else { return }
         let events = unsaved
@@ -182,7 +183,9 @@ struct WorkflowDriver {
 
     /// Records the start of each attempt, runs them concurrently while still answering commands
     /// (pause, cancel, signal) as they arrive, and records each outcome as soon as it is known.
-    /// The attempts hand their outcomes to the mailbox, so one wait serves outcomes and commands.
+    /// The start is committed while the attempts run (a step's latency and its start's fsync
+    /// overlap); outcomes are recorded only after that commit. The attempts hand their outcomes
+    /// to the mailbox, so one wait serves outcomes and commands.
     /// After a hard stop (task cancellation) no outcome is recorded: the attempts stay in flight
     /// and run again, with the same idempotency keys, after recovery.
     mutating func runBatch(_ invocations: [WorkflowStateMachine.StepInvocation]) async throws {
@@ -193,7 +196,6 @@ struct WorkflowDriver {
                     : .stepStarted(step: invocation.step, attempt: invocation.attempt)
             )
         }
-        try await flush()
         let snapshot = machine.snapshot
         let clock = self.clock
         let mailbox = self.mailbox
@@ -229,6 +231,8 @@ struct WorkflowDriver {
                 pending += 1
                 group.addTask { mailbox.deliver((index, await Self.attempt(body, context: context, deadline: deadline, clock: clock))) }
             }
+            // The attempts' start becomes durable while they run; their outcomes wait for it.
+            try await flush()
             while pending > 0 {
                 await mailbox.waitForOutcomesOrMail(!shutdownSeen)
                 // A hard stop records nothing more; leaving the group waits for the attempts.
