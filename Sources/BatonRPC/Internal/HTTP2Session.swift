@@ -323,6 +323,15 @@ struct HeaderBlock: HTTP2HeaderFields {
         fields.reserveCapacity(8)
     }
 
+    /// A response's first fields, `:status: 200` and `content-type: application/grpc` (as
+    /// `StaticHeaderBlock.grpcResponse`), for a response that goes on with metadata.
+    static func grpcResponse() -> HeaderBlock {
+        var headers = HeaderBlock()
+        headers.add(":status", "200")
+        headers.add("content-type", "application/grpc")
+        return headers
+    }
+
     mutating func add(_ name: String, _ value: String) {
         var name = name
         var value = value

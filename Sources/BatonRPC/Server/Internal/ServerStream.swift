@@ -114,9 +114,7 @@ final class ServerStream: MessageSink, @unchecked Sendable {
         if metadata.isEmpty {
             result = connection.session?.submitResponse(streamID: id, headers: StaticHeaderBlock.grpcResponse, endStream: false) ?? 0
         } else {
-            var headers = HeaderBlock()
-            headers.add(":status", "200")
-            headers.add("content-type", "application/grpc")
+            var headers = HeaderBlock.grpcResponse()
             headers.add(metadata)
             result = connection.session?.submitResponse(streamID: id, headers: headers, endStream: false) ?? 0
         }
@@ -146,9 +144,7 @@ final class ServerStream: MessageSink, @unchecked Sendable {
             connection.session?.resumeData(streamID: id)
         } else {
             headersSent = true
-            var trailers = HeaderBlock()
-            trailers.add(":status", "200")
-            trailers.add("content-type", "application/grpc")
+            var trailers = HeaderBlock.grpcResponse()
             if let metadata { trailers.add(metadata.initial) }
             Self.addStatus(error, trailing: metadata?.trailing, to: &trailers)
             _ = connection.session?.submitResponse(streamID: id, headers: trailers, endStream: true)
