@@ -54,11 +54,7 @@ struct WorkflowEngineLeaseTests {
         let gate = Gate()
         let store = ClaimRecordingStore()
         let clock = ManualWorkflowClock()
-        let stuck = WorkflowEngineTests.orderSaga(ledger, charge: { context in
-            ledger.record(context)
-            await gate.pass()
-            return "P1"
-        })
+        let stuck = WorkflowEngineTests.orderSaga(ledger, charge: ledger.gated(by: gate, "P1"))
         let engine = try WorkflowEngine(definitions: [stuck], store: store, clock: clock, configuration: Self.leased("replica-a"))
         let final = try await withRunningEngine(engine) { engine in
             await clock.waitForSleepers(count: 1)
@@ -127,11 +123,7 @@ struct WorkflowEngineFencingTests {
         let gate = Gate()
         let store = InMemoryWorkflowStore()
         let clock = ManualWorkflowClock()
-        let slow = WorkflowEngineTests.orderSaga(ledger, charge: { context in
-            ledger.record(context)
-            await gate.pass()
-            return "stale charge of replica A"
-        })
+        let slow = WorkflowEngineTests.orderSaga(ledger, charge: ledger.gated(by: gate, "stale charge of replica A"))
         let replicaA = try WorkflowEngine(definitions: [slow], store: store, clock: clock, configuration: WorkflowEngineLeaseTests.leased("replica-a"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await replicaA.run() }

@@ -10,11 +10,7 @@ struct WorkflowEngineShutdownTests {
         let ledger = StepLedger()
         let gate = Gate()
         let store = InMemoryWorkflowStore()
-        let definition = WorkflowEngineTests.orderSaga(ledger, charge: { context in
-            ledger.record(context)
-            await gate.pass()
-            return "P1"
-        })
+        let definition = WorkflowEngineTests.orderSaga(ledger, charge: ledger.gated(by: gate, "P1"))
         let engine = try WorkflowEngine(definitions: [definition], store: store, clock: ManualWorkflowClock())
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await engine.run() }

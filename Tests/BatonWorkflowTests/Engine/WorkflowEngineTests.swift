@@ -190,11 +190,7 @@ struct WorkflowEngineTests {
     func pauseAndResume() async throws {
         let ledger = StepLedger()
         let gate = Gate()
-        let definition = Self.orderSaga(ledger, charge: { context in
-            ledger.record(context)
-            await gate.pass()
-            return "P1"
-        })
+        let definition = Self.orderSaga(ledger, charge: ledger.gated(by: gate, "P1"))
         let engine = try makeEngine([definition])
         let final = try await withRunningEngine(engine) { engine in
             try await engine.start(type: "order", id: "o-1")
@@ -253,11 +249,7 @@ struct WorkflowEngineTests {
         let ledger = StepLedger()
         let gate = Gate()
         let definition = WorkflowDefinition("onboarding") {
-            StepDefinition.call("create-user", action: { context in
-                ledger.record(context)
-                await gate.pass()
-                return "u-1"
-            })
+            StepDefinition.call("create-user", action: ledger.gated(by: gate, "u-1"))
             StepDefinition.waitForSignal("await-kyc", signal: "KycCompleted", timeout: .seconds(30))
             StepDefinition.call("activate", action: ledger.step())
         }

@@ -30,6 +30,15 @@ final class StepLedger: Sendable {
         }
     }
 
+    /// A step body that records the call, waits at `gate` (see `Gate`), then returns `output`.
+    func gated(by gate: Gate, _ output: WorkflowValue) -> StepAction {
+        { context in
+            self.record(context)
+            await gate.pass()
+            return output
+        }
+    }
+
     /// A step body that records the call and fails with `code` for the first `times` attempts.
     func failing(_ code: StepError.Code, times: Int = .max, output: WorkflowValue = .null) -> StepAction {
         { context in
