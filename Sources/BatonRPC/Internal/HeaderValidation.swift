@@ -27,6 +27,15 @@ enum HeaderField: Equatable {
         }
         self = name.first == UInt8(ascii: ":") || name.isEmpty ? .reserved : .metadata
     }
+
+    /// Checks a received value against the one gRPC expects: nil when `value` is `expected`
+    /// (or, with `prefix`, starts with it); otherwise the value as text, for the error message.
+    /// Text is built only for a refusal.
+    static func mismatch(_ value: UnsafeRawBufferPointer, _ expected: StaticString, prefix: Bool = false) -> String? {
+        let expected = UnsafeRawBufferPointer(start: expected.utf8Start, count: expected.utf8CodeUnitCount)
+        let matches = prefix ? value.starts(with: expected) : value.elementsEqual(expected)
+        return matches ? nil : String(decoding: value, as: UTF8.self)
+    }
 }
 
 /// Metadata as received in headers.

@@ -64,20 +64,12 @@ public final class GroupCommitQueue<Write: Sendable, Output: Sendable>: Sendable
     public func submit(_ write: Write) async throws -> Output {
         // A free slot means nobody is queued (a leader hands its slot to the first queued writer):
         // lead at once, without suspending.
-        let leadNow = state.withLock { s in
-            guard s.leaders < maxConcurrentBatches else { return false }
-            s.leaders += 1
-            return true
-        }
-        if leadNow { return try await lead(with: write) }
+        if state.withLock({ takeSlot(&$0) }) { return try await lead(with: write) }
         let turn = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Turn, any Error>) in
             let lead = state.withLock { s in
-                if s.leaders >= maxConcurrentBatches {
-                    s.queue.append(Pending(write: write, continuation: continuation))
-                    return false
-                }
-                s.leaders += 1
-                return true
+                if takeSlot(&s) { return true }
+                s.queue.append(Pending(write: write, continuation: continuation))
+                return false
             }
             if lead { continuation.resume(returning: .lead) }
         }
@@ -87,6 +79,13 @@ public final class GroupCommitQueue<Write: Sendable, Output: Sendable>: Sendable
         case .lead:
             return try await lead(with: write)
         }
+    }
+
+    /// Becomes a leader if one of the `maxConcurrentBatches` slots is free.
+    private func takeSlot(_ s: inout State) -> Bool {
+        guard s.leaders < maxConcurrentBatches else { return false }
+        s.leaders += 1
+        return true
     }
 
     private func lead(with own: Write) async throws -> Output {

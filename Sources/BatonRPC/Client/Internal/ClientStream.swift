@@ -24,9 +24,8 @@ final class ClientStream: MessageSink, @unchecked Sendable {
     var headerBlocks = 0
     // Response header fields, as received ("200", "0": short strings are stored inline).
     var httpStatus = ""
-    var isGRPCContentType = false
-    /// The content-type, when it is not gRPC's (for the error message).
-    var otherContentType = ""
+    /// The content-type unless it is gRPC's; a missing header counts as empty.
+    var unexpectedContentType: String? = ""
     var grpcStatus: String?
     var grpcMessage: String?
     var receivedMetadata = Metadata()
@@ -139,8 +138,7 @@ final class ClientStream: MessageSink, @unchecked Sendable {
         switch HeaderField(name) {
         case .status: httpStatus = String(decoding: value, as: UTF8.self)
         case .contentType:
-            isGRPCContentType = value.starts(with: "application/grpc".utf8)
-            otherContentType = isGRPCContentType ? "" : String(decoding: value, as: UTF8.self)
+            unexpectedContentType = HeaderField.mismatch(value, "application/grpc", prefix: true)
         case .grpcStatus: grpcStatus = String(decoding: value, as: UTF8.self)
         case .grpcMessage: grpcMessage = StatusMessage.decode(value)
         case .method, .path, .grpcTimeout, .grpcEncoding, .reserved: break
@@ -162,8 +160,8 @@ final class ClientStream: MessageSink, @unchecked Sendable {
                 }
                 return finishWithStatus()
             }
-            if grpcStatus == nil, !isGRPCContentType {
-                return complete(.failure(RPCError(code: .unknown, message: "unexpected content-type '\(otherContentType)' from \(method)")))
+            if grpcStatus == nil, let contentType = unexpectedContentType {
+                return complete(.failure(RPCError(code: .unknown, message: "unexpected content-type '\(contentType)' from \(method)")))
             }
             if grpcStatus != nil || endStream {
                 // Trailers-only response.

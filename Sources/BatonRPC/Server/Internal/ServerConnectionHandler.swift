@@ -242,19 +242,17 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         guard stream.headerError == nil else { return true }
         switch HeaderField(name) {
         case .method:
-            stream.isPOST = value.elementsEqual("POST".utf8)
-            stream.otherMethod = stream.isPOST ? "" : String(decoding: value, as: UTF8.self)
+            stream.unexpectedMethod = HeaderField.mismatch(value, "POST")
         case .path:
             stream.handler = router.table.handler(forPath: value)
             stream.unknownPath = stream.handler == nil ? String(decoding: value, as: UTF8.self) : ""
         case .contentType:
-            stream.isGRPCContentType = value.starts(with: "application/grpc".utf8)
-            stream.otherContentType = stream.isGRPCContentType ? "" : String(decoding: value, as: UTF8.self)
+            stream.unexpectedContentType = HeaderField.mismatch(value, "application/grpc", prefix: true)
         case .grpcTimeout:
             stream.timeout = Timeout.parse(value)
             stream.malformedTimeout = stream.timeout == nil ? String(decoding: value, as: UTF8.self) : nil
         case .grpcEncoding:
-            stream.unsupportedEncoding = value.elementsEqual("identity".utf8) ? nil : String(decoding: value, as: UTF8.self)
+            stream.unsupportedEncoding = HeaderField.mismatch(value, "identity")
         case .status, .grpcStatus, .grpcMessage, .reserved: break
         case .metadata:
             let key = String(decoding: name, as: UTF8.self)
@@ -292,11 +290,11 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         if let error = stream.headerError {
             return reject(stream, error)
         }
-        guard stream.isPOST else {
-            return respondHTTP(stream, status: "405", message: "gRPC requires POST, got \(stream.otherMethod)")
+        if let method = stream.unexpectedMethod {
+            return respondHTTP(stream, status: "405", message: "gRPC requires POST, got \(method)")
         }
-        guard stream.isGRPCContentType else {
-            return respondHTTP(stream, status: "415", message: "invalid gRPC content-type '\(stream.otherContentType)'")
+        if let contentType = stream.unexpectedContentType {
+            return respondHTTP(stream, status: "415", message: "invalid gRPC content-type '\(contentType)'")
         }
         if let encoding = stream.unsupportedEncoding {
             var error = RPCError(code: .unimplemented, message: "grpc-encoding '\(encoding)' is not supported")

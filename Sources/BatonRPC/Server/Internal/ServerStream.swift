@@ -13,10 +13,10 @@ final class ServerStream: MessageSink, @unchecked Sendable {
     var handler: ServerMethodHandler?
     /// `:path`, when no handler matched it.
     var unknownPath = ""
-    var isPOST = false
-    var otherMethod = ""
-    var isGRPCContentType = false
-    var otherContentType = ""
+    /// `:method` unless it is POST; a missing header is refused as empty.
+    var unexpectedMethod: String? = ""
+    /// `content-type` unless it is gRPC's; a missing header is refused as empty.
+    var unexpectedContentType: String? = ""
     var timeout: Duration?
     var malformedTimeout: String?
     var unsupportedEncoding: String?
