@@ -6,22 +6,24 @@ import Musl
 import Darwin
 #endif
 
-/// The real clock: `CLOCK_REALTIME` for instants, `Task.sleep` for waiting.
+/// The real clock: `CLOCK_REALTIME` for instants; sleeps wake on the process's one
+/// ``DeadlineTimer`` thread.
 public struct SystemWorkflowClock: WorkflowClock {
     public init() {}
 
     public func now() -> WorkflowInstant {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return WorkflowInstant(nanosecondsSinceEpoch: Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec))
+        WorkflowInstant(nanosecondsSinceEpoch: Self.nanosecondsNow())
     }
 
     public func sleep(until deadline: WorkflowInstant) async throws {
-        while true {
-            let remaining = now().duration(to: deadline)
-            if remaining <= .zero { return }
-            try await Task.sleep(for: remaining)
-        }
+        guard deadline.nanosecondsSinceEpoch > Self.nanosecondsNow() else { return }
+        try await DeadlineTimer.shared.sleep(until: deadline.nanosecondsSinceEpoch)
+    }
+
+    static func nanosecondsNow() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
     }
 }
 

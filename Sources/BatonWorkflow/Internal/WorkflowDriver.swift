@@ -168,7 +168,8 @@ struct WorkflowDriver {
             if let parkAfter {
                 group.addTask {
                     do {
-                        try await Task.sleep(for: parkAfter)
+                        let realTime = SystemWorkflowClock()
+                        try await realTime.sleep(until: realTime.now().advanced(by: parkAfter))
                         return .park
                     } catch {
                         return nil
