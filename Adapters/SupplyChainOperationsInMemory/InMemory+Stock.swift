@@ -14,7 +14,7 @@ extension SupplyChainOperationsAdapters.InMemory: StockLevels {
                 throw SupplyChainError(.invalidArgument, "a movement needs lines with positive quantities")
             }
             if request.kind == .restock {
-                for line in request.lines { try state.adjustOnHand(sku: line.sku, warehouseID: request.warehouseID, by: line.quantity) }
+                try state.adjustOnHand(request.lines.map { .init(sku: $0.sku, warehouseID: request.warehouseID, delta: $0.quantity) })
             }
             return state.insert(\.movements, prefix: "MV") { id in StockMovement(id: id, request: request, reversed: false) }
         }
@@ -25,9 +25,8 @@ extension SupplyChainOperationsAdapters.InMemory: StockLevels {
             var movement = try state.existing(state.movements, id, "stock movement")
             guard !movement.reversed else { return movement }
             if movement.request.kind == .restock {
-                for line in movement.request.lines {
-                    try state.adjustOnHand(sku: line.sku, warehouseID: movement.request.warehouseID, by: -line.quantity)
-                }
+                let warehouseID = movement.request.warehouseID
+                try state.adjustOnHand(movement.request.lines.map { .init(sku: $0.sku, warehouseID: warehouseID, delta: -$0.quantity) })
             }
             movement.reversed = true
             state.movements[id] = movement
@@ -44,8 +43,10 @@ extension SupplyChainOperationsAdapters.InMemory: WarehouseTransfers {
             }
             try state.requireWarehouse(request.fromWarehouseID)
             try state.requireWarehouse(request.toWarehouseID)
-            try state.adjustOnHand(sku: request.sku, warehouseID: request.fromWarehouseID, by: -request.quantity)
-            try state.adjustOnHand(sku: request.sku, warehouseID: request.toWarehouseID, by: request.quantity)
+            try state.adjustOnHand([
+                .init(sku: request.sku, warehouseID: request.fromWarehouseID, delta: -request.quantity),
+                .init(sku: request.sku, warehouseID: request.toWarehouseID, delta: request.quantity),
+            ])
             return state.insert(\.transfers, prefix: "TR") { id in TransferReceipt(transferID: id, request: request, reversed: false) }
         }
     }
@@ -55,8 +56,10 @@ extension SupplyChainOperationsAdapters.InMemory: WarehouseTransfers {
             var receipt = try state.existing(state.transfers, id, "transfer")
             guard !receipt.reversed else { return receipt }
             let request = receipt.request
-            try state.adjustOnHand(sku: request.sku, warehouseID: request.toWarehouseID, by: -request.quantity)
-            try state.adjustOnHand(sku: request.sku, warehouseID: request.fromWarehouseID, by: request.quantity)
+            try state.adjustOnHand([
+                .init(sku: request.sku, warehouseID: request.toWarehouseID, delta: -request.quantity),
+                .init(sku: request.sku, warehouseID: request.fromWarehouseID, delta: request.quantity),
+            ])
             receipt.reversed = true
             state.transfers[id] = receipt
             return receipt

@@ -103,15 +103,31 @@ extension SupplyChainOperationsAdapters {
                 guard warehouses.contains(id) else { throw SupplyChainError(.notFound, "warehouse '\(id)' not found") }
             }
 
-            /// Adds `delta` to the on-hand stock; a decrease needs that much available stock.
-            mutating func adjustOnHand(sku: String, warehouseID: String, by delta: Int64) throws(SupplyChainError) {
-                let key = StockKey(sku: sku, warehouseID: warehouseID)
-                var level = stock[key] ?? StockLevel(sku: sku, warehouseID: warehouseID, onHand: 0, reserved: 0)
-                guard level.available + delta >= 0 else {
-                    throw SupplyChainError(.insufficientStock, "\(warehouseID) has \(level.available) of \(sku) available, \(-delta) needed")
+            /// One change of on-hand stock.
+            struct StockChange {
+                var sku: String
+                var warehouseID: String
+                var delta: Int64
+            }
+
+            /// Adds each change's `delta` to the on-hand stock, all or nothing: refused, changing
+            /// nothing, when a decrease needs more than is available (changes to one SKU in one
+            /// warehouse add up in order).
+            mutating func adjustOnHand(_ changes: [StockChange]) throws(SupplyChainError) {
+                var levels: [StockKey: StockLevel] = [:]
+                for change in changes {
+                    let key = StockKey(sku: change.sku, warehouseID: change.warehouseID)
+                    var level = levels[key] ?? stock[key] ?? StockLevel(sku: change.sku, warehouseID: change.warehouseID, onHand: 0, reserved: 0)
+                    guard level.available + change.delta >= 0 else {
+                        throw SupplyChainError(
+                            .insufficientStock,
+                            "\(change.warehouseID) has \(level.available) of \(change.sku) available, \(-change.delta) needed"
+                        )
+                    }
+                    level.onHand += change.delta
+                    levels[key] = level
                 }
-                level.onHand += delta
-                stock[key] = level
+                for (key, level) in levels { stock[key] = level }
             }
         }
 

@@ -42,8 +42,9 @@ public final class InMemoryStore<
     /// fault injected to fail it before it takes effect, then `effect` once per idempotency key.
     ///
     /// A key seen before answers the first result without running `effect`. The call is all or
-    /// nothing: when `effect` throws, the state is left as it was and nothing is recorded, so
-    /// the call may be repeated with the same key. A fault injected with `afterEffect` is thrown
+    /// nothing: `effect` must refuse (throw) before it changes the state, and then nothing is
+    /// recorded either, so the call may be repeated with the same key. (`effect` runs on the
+    /// state in place: validate first, then change.) A fault injected with `afterEffect` is thrown
     /// once the call has succeeded (its answer is lost). A `nil` key runs `effect` every time
     /// and counts no effect (for reads that go through the same checks as writes).
     ///
@@ -157,12 +158,13 @@ extension InMemoryStore {
             if let failure = faults.take(operation, afterEffect: false) { throw failure }
         }
 
-        /// Runs `effect` on a copy of the state and keeps the copy only when it succeeds.
+        /// Runs `effect` on the state in place (an effect refuses before it changes anything).
+        ///
+        /// Not on a copy kept only when the effect succeeds: the copy shares the state's
+        /// collections, so the effect's first change to one copied all of it, and a call cost
+        /// time in proportion to everything the backend held.
         mutating func apply<Result>(_ effect: (inout State) throws(Failure) -> Result) throws(Failure) -> Result {
-            var draft = state
-            let result = try effect(&draft)
-            state = draft
-            return result
+            try effect(&state)
         }
     }
 }

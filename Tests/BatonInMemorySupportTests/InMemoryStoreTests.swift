@@ -27,12 +27,12 @@ struct InMemoryStoreTests {
         Store(Counter()) { Refusal(message: $0) }
     }
 
-    /// Adds `amount` under `key`; refuses a negative amount after changing the state, to show
-    /// that a refused call leaves nothing behind.
+    /// Adds `amount` under `key`; refuses a negative amount (before changing anything, as every
+    /// effect must).
     static func add(_ amount: Int, key: String?, to store: Store) async throws -> String {
         try await store.perform(.add, idempotencyKey: key) { (counter: inout Counter) throws(Refusal) -> String in
-            counter.total += amount
             guard amount >= 0 else { throw Refusal(message: "negative") }
+            counter.total += amount
             return counter.ids.next("add")
         }
     }
