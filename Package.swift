@@ -354,7 +354,7 @@ let package = Package(
         .testTarget(
             name: "BatonWorkflowTests",
             dependencies: [
-                "BatonWorkflow",
+                "BatonWorkflow", "BatonWorkflowTesting",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],

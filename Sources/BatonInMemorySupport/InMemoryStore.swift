@@ -43,10 +43,13 @@ public final class InMemoryStore<
     ///
     /// A key seen before answers the first result without running `effect`. The call is all or
     /// nothing: `effect` must refuse (throw) before it changes the state, and then nothing is
-    /// recorded either, so the call may be repeated with the same key. (`effect` runs on the
-    /// state in place: validate first, then change.) A fault injected with `afterEffect` is thrown
-    /// once the call has succeeded (its answer is lost). A `nil` key runs `effect` every time
-    /// and counts no effect (for reads that go through the same checks as writes).
+    /// recorded either, so the call may be repeated with the same key. `effect` runs on the
+    /// state in place (validate first, then change): on a copy kept only on success, which
+    /// shares the state's collections, its first change would copy a whole collection, and a
+    /// call would cost time in proportion to everything the backend held. A fault injected
+    /// with `afterEffect` is thrown once the call has succeeded (its answer is lost). A `nil`
+    /// key runs `effect` every time and counts no effect (for reads that go through the same
+    /// checks as writes).
     ///
     /// - Throws: `Failure` (the effect's refusal, an injected fault, an empty key, or a key
     ///   reused for another kind of call), or `CancellationError` while waiting out latency.
@@ -60,14 +63,14 @@ public final class InMemoryStore<
         let invalidArgument = invalidArgument
         let result = try contents.withLock { (contents: inout sending Contents) throws(Failure) -> Result in
             try contents.enter(operation)
-            guard let idempotencyKey else { return try contents.apply(effect) }
+            guard let idempotencyKey else { return try effect(&contents.state) }
             if let first = contents.ledger.firstReply(to: operation, idempotencyKey: idempotencyKey) {
                 guard let first = first as? Result else {
                     throw invalidArgument("idempotency key '\(idempotencyKey)' was used for another \(operation) call")
                 }
                 return first
             }
-            let result = try contents.apply(effect)
+            let result = try effect(&contents.state)
             contents.ledger.record(result, for: operation, idempotencyKey: idempotencyKey)
             contents.effects[operation, default: 0] += 1
             contents.journal.append(operation)
@@ -156,15 +159,6 @@ extension InMemoryStore {
         mutating func enter(_ operation: Operation) throws(Failure) {
             calls[operation, default: 0] += 1
             if let failure = faults.take(operation, afterEffect: false) { throw failure }
-        }
-
-        /// Runs `effect` on the state in place (an effect refuses before it changes anything).
-        ///
-        /// Not on a copy kept only when the effect succeeds: the copy shares the state's
-        /// collections, so the effect's first change to one copied all of it, and a call cost
-        /// time in proportion to everything the backend held.
-        mutating func apply<Result>(_ effect: (inout State) throws(Failure) -> Result) throws(Failure) -> Result {
-            try effect(&state)
         }
     }
 }

@@ -1,4 +1,5 @@
 @testable import BatonWorkflow
+import BatonWorkflowTesting
 import Testing
 
 /// The wall-clock timer behind `SystemWorkflowClock`, each test on a timer (and thread) of its own.
@@ -8,12 +9,12 @@ struct DeadlineTimerTests {
     static let millisecond: Int64 = 1_000_000
     static let hour: Int64 = 3_600_000 * millisecond
 
-    /// Waits (briefly yielding) until `timer` holds `count` live sleeps.
-    static func waitUntil(_ timer: DeadlineTimer, sleeping count: Int) async throws {
-        for _ in 0..<10_000 where timer.sleeping != count {
-            try await Task.sleep(for: .milliseconds(1))
-        }
-        #expect(timer.sleeping == count)
+    /// Starts a task sleeping for an hour on `timer` and returns once its sleep is registered.
+    static func hourLongSleep(on timer: DeadlineTimer) async throws -> Task<Void, any Error> {
+        let expected = timer.sleeping + 1
+        let sleeper = Task { try await timer.sleep(until: now() + hour) }
+        try await eventually("the sleep is registered") { timer.sleeping == expected }
+        return sleeper
     }
 
     /// Runs `body`, failing the test (instead of hanging) if it takes longer than `limit`.
@@ -63,8 +64,7 @@ struct DeadlineTimerTests {
     @Test("cancelling a sleep ends it at once with CancellationError")
     func cancelWhileSleeping() async throws {
         let timer = DeadlineTimer()
-        let sleeper = Task { try await timer.sleep(until: Self.now() + Self.hour) }
-        try await Self.waitUntil(timer, sleeping: 1)
+        let sleeper = try await Self.hourLongSleep(on: timer)
         sleeper.cancel()
         try await Self.within(.seconds(30)) {
             await #expect(throws: CancellationError.self) { try await sleeper.value }
@@ -88,8 +88,7 @@ struct DeadlineTimerTests {
     @Test("a sleep with an earlier deadline wakes the thread that waits for a later one")
     func earlierDeadline() async throws {
         let timer = DeadlineTimer()
-        let late = Task { try await timer.sleep(until: Self.now() + Self.hour) }
-        try await Self.waitUntil(timer, sleeping: 1)
+        let late = try await Self.hourLongSleep(on: timer)
         try await Self.within(.seconds(30)) {
             let deadline = Self.now() + 20 * Self.millisecond
             try await timer.sleep(until: deadline)
@@ -104,12 +103,11 @@ struct DeadlineTimerTests {
     @Test("cancelled sleeps leave no more tombstones than live sleeps, and sleeps still wake")
     func tombstones() async throws {
         let timer = DeadlineTimer()
-        let survivor = Task { try await timer.sleep(until: Self.now() + Self.hour) }
-        try await Self.waitUntil(timer, sleeping: 1)
+        let survivor = try await Self.hourLongSleep(on: timer)
         let cancelled = (0..<2_000).map { index in
             Task { try await timer.sleep(until: Self.now() + Self.hour + Int64(index)) }
         }
-        try await Self.waitUntil(timer, sleeping: 2_001)
+        try await eventually("2,001 sleeps registered") { timer.sleeping == 2_001 }
         for task in cancelled { task.cancel() }
         for task in cancelled { _ = await task.result }
         #expect(timer.sleeping == 1)
