@@ -278,19 +278,17 @@ public final class SQLiteWorkflowStore: WorkflowStore {
     // MARK: Writes (inside a group-commit transaction)
 
     /// Applies one write of a batch. Refusals (`WorkflowError`) happen before anything is written
-    /// (see `GroupCommitter`).
+    /// (see `GroupCommitter`). The usual case runs two statements: the insert or fenced update of
+    /// the workflow's row (which yields its key) and the insert of its events.
     private static func apply(_ db: Database, _ write: EncodedWorkflowWrite) throws -> EncodedWorkflowWrite.Result {
         switch write {
         case .create(let snapshot, let snapshotJSON, let events, let owner, let leaseUntil):
-            let existingStatement = try db.cachedStatement(sql: "SELECT snapshot FROM workflows WHERE id = ?")
-            if let existing = try Data.fetchOne(existingStatement, arguments: [snapshot.id]) {
-                return .existing(try EncodedWorkflowWrite.decodeSnapshot(existing))
-            }
             try db.cachedStatement(
                 sql: """
                     INSERT INTO workflows (id, type, definition_version, status, correlation_id, finished, version,
                                            owner, lease_until, created_at, updated_at, snapshot)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO NOTHING
                     """
             ).execute(
                 arguments: [
@@ -299,65 +297,53 @@ public final class SQLiteWorkflowStore: WorkflowStore {
                     snapshot.createdAt.nanosecondsSinceEpoch, snapshot.updatedAt.nanosecondsSinceEpoch, snapshotJSON,
                 ]
             )
-            try insert(events, of: .key(db.lastInsertedRowID), db)
+            guard db.changesCount == 1 else {
+                let existingStatement = try db.cachedStatement(sql: "SELECT snapshot FROM workflows WHERE id = ?")
+                guard let existing = try Data.fetchOne(existingStatement, arguments: [snapshot.id]) else {
+                    throw WorkflowError(code: .storageFailure, message: "workflow '\(snapshot.id)' was neither inserted nor found")
+                }
+                return .existing(try EncodedWorkflowWrite.decodeSnapshot(existing))
+            }
+            try insert(events, of: db.lastInsertedRowID, db)
             return .created
 
         case .commit(let commit, let snapshotJSON, let events):
             // The fence is in the update's WHERE clause, so a commit that holds it (the usual
             // case) reads nothing; only a refused one reads the row again, to say why.
             let snapshot = commit.snapshot
-            try db.cachedStatement(
+            let update = try db.cachedStatement(
                 sql: """
                     UPDATE workflows SET status = ?, finished = ?, version = ?, updated_at = ?, snapshot = ?,
                         owner = CASE WHEN ? THEN NULL ELSE owner END,
                         lease_until = CASE WHEN ? THEN NULL ELSE lease_until END
                     WHERE id = ? AND version = ? AND (owner IS NULL OR owner = ?)
+                    RETURNING workflow_key
                     """
-            ).execute(
+            )
+            let key = try Int64.fetchOne(
+                update,
                 arguments: [
                     snapshot.status.rawValue, snapshot.isFinished, snapshot.version, snapshot.updatedAt.nanosecondsSinceEpoch,
                     snapshotJSON, snapshot.isFinished, snapshot.isFinished, commit.workflowID, commit.expectedVersion, commit.owner,
                 ]
             )
-            guard db.changesCount == 1 else {
+            guard let key else {
                 let fenceStatement = try db.cachedStatement(sql: "SELECT version, owner FROM workflows WHERE id = ?")
                 let row = try Row.fetchOne(fenceStatement, arguments: [commit.workflowID])
                 try commit.checkFence(storedVersion: row?["version"], leaseOwner: row?["owner"])
                 throw WorkflowError(code: .storageFailure, message: "workflow '\(commit.workflowID)' was not updated, though its fence holds")
             }
-            try insert(events, of: .id(commit.workflowID), db)
+            try insert(events, of: key, db)
             return .committed
         }
     }
 
-    /// The workflow row a write's events belong to: by its key when it is known (just inserted),
-    /// else by its id (the insert then looks the key up itself).
-    private enum WorkflowRow {
-        case key(Int64)
-        case id(String)
+    /// Inserts the events of one write as one row: their JSON array, encoded by the caller.
+    private static func insert(_ events: EncodedWorkflowEvents, of workflowKey: Int64, _ db: Database) throws {
+        guard let first = events.events.first else { return }
+        try db.cachedStatement(sql: "INSERT INTO workflow_events (workflow_key, first_sequence, events) VALUES (?, ?, ?)")
+            .execute(arguments: [workflowKey, first.sequence, events.jsonArray])
     }
-
-    /// Inserts the events of one write as one row: a JSON array of their bodies.
-    private static func insert(_ events: [EncodedWorkflowEvent], of workflow: WorkflowRow, _ db: Database) throws {
-        guard let first = events.first else { return }
-        var array = Data(capacity: events.reduce(2) { $0 + $1.body.count + 1 })
-        array.append(UInt8(ascii: "["))
-        for (index, encoded) in events.enumerated() {
-            if index > 0 { array.append(UInt8(ascii: ",")) }
-            array.append(encoded.body)
-        }
-        array.append(UInt8(ascii: "]"))
-        switch workflow {
-        case .key(let key):
-            try db.cachedStatement(sql: "INSERT INTO workflow_events (workflow_key, first_sequence, events) VALUES (?, ?, ?)")
-                .execute(arguments: [key, first.event.sequence, array])
-        case .id(let id):
-            try db.cachedStatement(
-                sql: "INSERT INTO workflow_events (workflow_key, first_sequence, events) SELECT workflow_key, ?, ? FROM workflows WHERE id = ?"
-            ).execute(arguments: [first.event.sequence, array, id])
-        }
-    }
-
 }
 
 extension WorkflowStore where Self == SQLiteWorkflowStore {

@@ -6,8 +6,8 @@ import Foundation
 /// they store and return the same values. Indirect: a write is handed through a batch queue
 /// several times, and copying it then costs one reference rather than a whole snapshot.
 public indirect enum EncodedWorkflowWrite: Sendable {
-    case create(WorkflowSnapshot, snapshotJSON: Data, events: [EncodedWorkflowEvent], owner: String, leaseUntil: WorkflowInstant)
-    case commit(WorkflowCommit, snapshotJSON: Data, events: [EncodedWorkflowEvent])
+    case create(WorkflowSnapshot, snapshotJSON: Data, events: EncodedWorkflowEvents, owner: String, leaseUntil: WorkflowInstant)
+    case commit(WorkflowCommit, snapshotJSON: Data, events: EncodedWorkflowEvents)
 
     /// What a store answers for one write.
     public enum Result: Sendable {
@@ -43,13 +43,11 @@ public indirect enum EncodedWorkflowWrite: Sendable {
     }
 
     private static func encode(_ snapshot: WorkflowSnapshot, _ events: [WorkflowEvent]) throws(WorkflowError)
-        -> (Data, [EncodedWorkflowEvent])
+        -> (Data, EncodedWorkflowEvents)
     {
         do {
-            return (
-                Data(try WorkflowJSON.encode(snapshot)),
-                try events.map { EncodedWorkflowEvent(event: $0, body: Data(try WorkflowJSON.encode($0))) }
-            )
+            let (array, ranges) = try WorkflowJSON.encode(events)
+            return (Data(try WorkflowJSON.encode(snapshot)), EncodedWorkflowEvents(events: events, jsonArray: Data(array), ranges: ranges))
         } catch {
             throw WorkflowError(code: .storageFailure, message: "workflow '\(snapshot.id)' cannot be encoded for the store", cause: error)
         }
@@ -82,6 +80,29 @@ public indirect enum EncodedWorkflowWrite: Sendable {
         } catch {
             throw WorkflowError(code: .incompatibleStore, message: "\(what) cannot be decoded", cause: error)
         }
+    }
+}
+
+/// The events of one write and their JSON, encoded once as one array (`[{…},{…}]`, the form the
+/// SQLite store keeps a commit's events in); each event's own JSON is a part of it.
+public struct EncodedWorkflowEvents: RandomAccessCollection, Sendable {
+    public let events: [WorkflowEvent]
+    public let jsonArray: Data
+    /// Where each event's JSON lies in `jsonArray`.
+    private let ranges: [Range<Int>]
+
+    init(events: [WorkflowEvent], jsonArray: Data, ranges: [Range<Int>]) {
+        self.events = events
+        self.jsonArray = jsonArray
+        self.ranges = ranges
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { events.count }
+
+    /// The event at `position` and a copy of its JSON.
+    public subscript(position: Int) -> EncodedWorkflowEvent {
+        EncodedWorkflowEvent(event: events[position], body: Data(jsonArray[ranges[position]]))
     }
 }
 

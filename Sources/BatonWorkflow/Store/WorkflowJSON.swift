@@ -18,6 +18,22 @@ public enum WorkflowJSON {
         try writer.write(event)
         return writer.bytes
     }
+
+    /// Events as one JSON array, and where each event's own JSON lies in it.
+    public static func encode(_ events: [WorkflowEvent]) throws(EncodingError) -> (array: [UInt8], ranges: [Range<Int>]) {
+        var writer = JSONBytes(capacity: 2 + 256 * events.count)
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(events.count)
+        writer.beginArray()
+        for event in events {
+            writer.element()
+            let start = writer.bytes.count
+            try writer.write(event)
+            ranges.append(start..<writer.bytes.count)
+        }
+        writer.endArray()
+        return (writer.bytes, ranges)
+    }
 }
 
 /// A JSON text being written. Containers track only whether a separator is due: every nested

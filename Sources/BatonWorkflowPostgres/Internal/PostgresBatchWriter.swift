@@ -82,7 +82,7 @@ struct PostgresBatchWriter: Sendable {
     struct CreateRow: Sendable {
         var snapshot: WorkflowSnapshot
         var json: Data
-        var events: [EncodedWorkflowEvent]
+        var events: EncodedWorkflowEvents
         var owner: String
         var leaseUntil: WorkflowInstant
     }
@@ -153,7 +153,7 @@ struct PostgresBatchWriter: Sendable {
     struct CommitRow: Sendable {
         var commit: WorkflowCommit
         var json: Data
-        var events: [EncodedWorkflowEvent]
+        var events: EncodedWorkflowEvents
     }
 
     @Sendable private func commit(_ rows: [CommitRow]) async throws -> [Outcome] {

@@ -24,18 +24,11 @@ enum GroupCommitter {
     static func queue(writer: DatabasePool, maxBatch: Int, syncer: WALSyncer?, apply: @escaping Apply) -> Queue {
         let commit: Queue.Commit = { writes in
             do {
-                if writes.count == 1, let syncer {
-                    return try await writer.writeWithoutTransaction { db in
-                        var committed: [Result<Write.Result, any Error>] = []
-                        try db.inTransaction {
-                            committed = try results(of: writes, in: db, apply: apply)
-                            return .commit
-                        }
-                        try syncer.syncHere()
-                        return committed
-                    }
+                return try await writer.writeWithoutTransaction { db in
+                    let committed = try inTransaction(db) { try results(of: writes, in: db, apply: apply) }
+                    if writes.count == 1, let syncer { try syncer.syncHere() }
+                    return committed
                 }
-                return try await writer.write { db in try results(of: writes, in: db, apply: apply) }
             } catch {
                 return Array(repeating: .failure(storageError(error)), count: writes.count)
             }
@@ -50,6 +43,20 @@ enum GroupCommitter {
             }
         }
         return Queue(maxBatch: maxBatch, commit: commit, makeDurable: makeDurable)
+    }
+
+    /// Runs `body` in one transaction. Its BEGIN and COMMIT are prepared once per connection:
+    /// GRDB's `inTransaction` parses both again for every transaction, a cost a lone write feels.
+    private static func inTransaction<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+        try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
+        do {
+            let result = try body()
+            try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+            return result
+        } catch {
+            if db.isInsideTransaction { try? db.rollback() }
+            throw error
+        }
     }
 
     private static func results(of writes: [Write], in db: Database, apply: Apply) throws -> [Result<Write.Result, any Error>] {
