@@ -288,18 +288,22 @@ public final class WorkflowEngine: Service {
         guard !id.isEmpty else { throw WorkflowError(code: .invalidArgument, message: "a workflow id must not be empty") }
         let definition = try definition(type: type, version: version)
         let now = clock.now()
-        let (machine, event) = WorkflowStateMachine.create(
+        var (machine, created) = WorkflowStateMachine.create(
             definition: definition, id: id, input: input, correlationID: correlationID, metadata: metadata, now: now
         )
-        switch try await store.create(machine.snapshot, events: [event], owner: configuration.owner, leaseUntil: leaseUntil(now)) {
+        // The create carries the workflow's start and its first step's: one commit fewer.
+        let events = [created] + (try machine.recordOpening(now: now))
+        switch try await store.create(machine.snapshot, events: events, owner: configuration.owner, leaseUntil: leaseUntil(now)) {
         case .existing(let existing):
             guard existing.type == type else {
                 throw WorkflowError(code: .alreadyExists, message: "workflow '\(id)' exists with type '\(existing.type)'")
             }
             return (existing, false)
         case .created:
-            await eventBus.publish(event)
-            log(event, of: machine.snapshot)
+            for event in events {
+                await eventBus.publish(event)
+                log(event, of: machine.snapshot)
+            }
             enqueue(machine)
             return (machine.snapshot, true)
         }

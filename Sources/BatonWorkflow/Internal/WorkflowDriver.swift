@@ -90,9 +90,7 @@ struct WorkflowDriver {
 
     /// Applies an event. It becomes durable, and is published, with the next ``flush()``.
     mutating func record(_ kind: WorkflowEvent.Kind) throws {
-        let event = WorkflowEvent(workflowID: id, sequence: machine.snapshot.version + 1, timestamp: clock.now(), kind: kind)
-        try machine.apply(event)
-        unsaved.append(event)
+        unsaved.append(try machine.record(kind, at: clock.now()))
     }
 
     /// Commits the recorded events in one fenced write, then publishes them.
@@ -191,11 +189,7 @@ struct WorkflowDriver {
     /// and run again, with the same idempotency keys, after recovery.
     mutating func runBatch(_ invocations: [WorkflowStateMachine.StepInvocation]) async throws {
         for invocation in invocations where !invocation.isRestart {
-            try record(
-                invocation.isCompensation
-                    ? .compensationStepStarted(step: invocation.step, attempt: invocation.attempt)
-                    : .stepStarted(step: invocation.step, attempt: invocation.attempt)
-            )
+            try record(invocation.startedEvent)
         }
         let snapshot = machine.snapshot
         let clock = self.clock

@@ -30,6 +30,11 @@ public struct WorkflowStateMachine: Sendable {
         public var deadline: WorkflowInstant?
         /// True when the attempt was already started before (a restart): no new `stepStarted` is recorded.
         public var isRestart: Bool
+
+        /// The event that records the attempt's start.
+        public var startedEvent: WorkflowEvent.Kind {
+            isCompensation ? .compensationStepStarted(step: step, attempt: attempt) : .stepStarted(step: step, attempt: attempt)
+        }
     }
 
     /// An external request addressed to a running instance.
@@ -70,6 +75,33 @@ public struct WorkflowStateMachine: Sendable {
         // A `created` event on an empty snapshot is always legal.
         try! machine.apply(event)
         return (machine, event)
+    }
+
+    /// Applies the instance's next event, of `kind` at `timestamp`, and returns it.
+    public mutating func record(_ kind: WorkflowEvent.Kind, at timestamp: WorkflowInstant) throws(WorkflowError) -> WorkflowEvent {
+        let event = WorkflowEvent(workflowID: snapshot.id, sequence: snapshot.version + 1, timestamp: timestamp, kind: kind)
+        try apply(event)
+        return event
+    }
+
+    /// Records on a new instance what an executor would record first without running anything:
+    /// the start, then the start of the first step attempts (a decision, a wait, anything else
+    /// stops it there). A start stores them with its create, so the first step runs as soon as
+    /// the create is durable instead of after a commit of its own; the executor then finds those
+    /// attempts in flight and runs them, as after a restart.
+    public mutating func recordOpening(now: WorkflowInstant) throws(WorkflowError) -> [WorkflowEvent] {
+        guard nextAction(now: now) == .record(.started) else { return [] }
+        var events = [try record(.started, at: now)]
+        let invocations: [StepInvocation]
+        switch nextAction(now: now) {
+        case .execute(let invocation): invocations = [invocation]
+        case .executeParallel(let all): invocations = all
+        default: return events
+        }
+        for invocation in invocations where !invocation.isRestart {
+            events.append(try record(invocation.startedEvent, at: now))
+        }
+        return events
     }
 
     /// Resumes an instance from a stored snapshot.

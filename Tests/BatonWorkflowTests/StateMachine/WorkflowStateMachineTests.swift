@@ -31,9 +31,7 @@ struct WorkflowStateMachineTests {
         }
 
         mutating func record(_ kind: WorkflowEvent.Kind) throws {
-            let event = WorkflowEvent(workflowID: machine.snapshot.id, sequence: machine.snapshot.version + 1, timestamp: now, kind: kind)
-            try machine.apply(event)
-            events.append(event)
+            events.append(try machine.record(kind, at: now))
         }
 
         /// Runs until the machine needs a step outcome, sleeps, or finishes.
@@ -52,14 +50,47 @@ struct WorkflowStateMachineTests {
             guard case .execute(let invocation) = action else {
                 throw WorkflowError(code: .invalidArgument, message: "expected execute, got \(action)")
             }
-            if !invocation.isRestart {
-                try record(invocation.isCompensation
-                    ? .compensationStepStarted(step: invocation.step, attempt: invocation.attempt)
-                    : .stepStarted(step: invocation.step, attempt: invocation.attempt))
-            }
+            if !invocation.isRestart { try record(invocation.startedEvent) }
             try record(machine.outcomeEvent(for: invocation, result: result, now: now))
             return invocation
         }
+    }
+
+    @Test("a new instance's opening records its start and its first step's; that step then runs as a restart, under the same key")
+    func opening() throws {
+        var h = Harness(Self.saga())
+        let opening = try h.machine.recordOpening(now: h.now)
+        #expect(opening.map(\.name) == ["WorkflowStarted", "StepStarted"])
+        #expect(h.machine.snapshot.status == .running)
+        #expect(h.machine.nextAction(now: h.now) == .execute(.init(
+            step: "a", attempt: 1, isCompensation: false, idempotencyKey: "wf-1/a", deadline: nil, isRestart: true
+        )))
+        #expect(try WorkflowStateMachine.replay(h.events + opening, definition: Self.saga()) == h.machine.snapshot)
+    }
+
+    @Test("an opening starts every branch of a leading parallel group, and stops before anything that is not a step attempt")
+    func openingStops() throws {
+        let parallel = WorkflowDefinition("fan-out", version: 1) {
+            StepDefinition.parallel("both") {
+                StepDefinition.call("left", action: Self.noop())
+                StepDefinition.call("right", action: Self.noop())
+            }
+        }
+        var fanOut = Harness(parallel)
+        let branches = try fanOut.machine.recordOpening(now: fanOut.now)
+        #expect(branches.map(\.name).first == "WorkflowStarted")
+        #expect(branches.map(\.kind).filter { if case .stepStarted = $0 { true } else { false } }.count == 2)
+
+        let waiting = WorkflowDefinition("waits", version: 1) {
+            StepDefinition.waitForSignal("approval", signal: "approved")
+            StepDefinition.call("a", action: Self.noop())
+        }
+        var wait = Harness(waiting)
+        #expect(try wait.machine.recordOpening(now: wait.now).map(\.name) == ["WorkflowStarted"])
+
+        var started = Harness(Self.saga())
+        _ = try started.machine.recordOpening(now: started.now)
+        #expect(try started.machine.recordOpening(now: started.now).isEmpty)  // only a new instance opens
     }
 
     @Test("a saga whose steps all succeed completes and records each transition")
