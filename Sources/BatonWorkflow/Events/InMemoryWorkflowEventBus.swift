@@ -3,10 +3,30 @@ import Synchronization
 /// Fans events out to in-process subscribers, each with its own bounded buffer
 /// (the oldest events are dropped for a subscriber that falls too far behind).
 public final class InMemoryWorkflowEventBus: WorkflowEventBus {
+    private struct Subscriber {
+        var untilFinal: Bool
+        var continuation: AsyncStream<WorkflowEvent>.Continuation
+    }
+
+    /// Subscribers to every event, and those to one workflow's, indexed by that workflow: an
+    /// event is handed to its own watchers without looking at anyone else's (WatchWorkflow
+    /// callers may watch thousands of workflows at once).
     private struct State {
         var closed = false
         var nextID = 0
-        var subscribers: [Int: (filter: String?, untilFinal: Bool, continuation: AsyncStream<WorkflowEvent>.Continuation)] = [:]
+        var everything: [Int: Subscriber] = [:]
+        var byWorkflow: [String: [Int: Subscriber]] = [:]
+
+        var count: Int { byWorkflow.values.reduce(everything.count) { $0 + $1.count } }
+
+        mutating func remove(_ id: Int, workflowID: String?) {
+            guard let workflowID else {
+                everything.removeValue(forKey: id)
+                return
+            }
+            byWorkflow[workflowID]?.removeValue(forKey: id)
+            if byWorkflow[workflowID]?.isEmpty == true { byWorkflow.removeValue(forKey: workflowID) }
+        }
     }
 
     private let state = Mutex(State())
@@ -17,8 +37,15 @@ public final class InMemoryWorkflowEventBus: WorkflowEventBus {
     }
 
     public func publish(_ event: WorkflowEvent) async {
+        // Handed over outside the lock: finishing a stream runs its termination handler, which
+        // takes the lock.
         let targets = state.withLock { s in
-            s.subscribers.values.filter { $0.filter == nil || $0.filter == event.workflowID }
+            let watchers = s.byWorkflow[event.workflowID]
+            var targets: [Subscriber] = []
+            targets.reserveCapacity(s.everything.count + (watchers?.count ?? 0))
+            targets.append(contentsOf: s.everything.values)
+            if let watchers { targets.append(contentsOf: watchers.values) }
+            return targets
         }
         for target in targets {
             target.continuation.yield(event)
@@ -42,7 +69,12 @@ public final class InMemoryWorkflowEventBus: WorkflowEventBus {
         let id = state.withLock { s -> Int? in
             guard !s.closed else { return nil }
             s.nextID += 1
-            s.subscribers[s.nextID] = (workflowID, untilFinal, continuation)
+            let subscriber = Subscriber(untilFinal: untilFinal, continuation: continuation)
+            if let workflowID {
+                s.byWorkflow[workflowID, default: [:]][s.nextID] = subscriber
+            } else {
+                s.everything[s.nextID] = subscriber
+            }
             return s.nextID
         }
         guard let id else {
@@ -50,20 +82,23 @@ public final class InMemoryWorkflowEventBus: WorkflowEventBus {
             return stream
         }
         continuation.onTermination = { [weak self] _ in
-            _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
+            self?.state.withLock { $0.remove(id, workflowID: workflowID) }
         }
         return stream
     }
 
-    public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
+    public var subscriberCount: Int { state.withLock { $0.count } }
 
     /// Ends every subscriber's stream, now and for later subscriptions (at shutdown, so that
     /// long-lived watchers do not hold it up).
     public func close() {
         let continuations = state.withLock { s in
             s.closed = true
-            defer { s.subscribers.removeAll() }
-            return s.subscribers.values.map(\.continuation)
+            defer {
+                s.everything.removeAll()
+                s.byWorkflow.removeAll()
+            }
+            return s.everything.values.map(\.continuation) + s.byWorkflow.values.flatMap { $0.values.map(\.continuation) }
         }
         for continuation in continuations { continuation.finish() }
     }
