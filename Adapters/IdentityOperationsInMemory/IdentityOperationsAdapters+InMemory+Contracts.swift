@@ -8,18 +8,18 @@ extension IdentityOperationsAdapters.InMemory: UserDirectory {
         try await store.perform(.createUser, idempotencyKey: idempotencyKey) { (s: inout State) throws(Failure) in
             let email = user.email.lowercased()
             guard !email.isEmpty else { throw Failure(.invalidArgument, "a user needs an email") }
-            guard !s.users.values.contains(where: { !$0.undone && $0.value.email == email }) else {
-                throw Failure(.alreadyExists, "email \(email) is taken")
-            }
+            guard s.userIDsByEmail[email] == nil else { throw Failure(.alreadyExists, "email \(email) is taken") }
             let account = UserAccount(userID: s.ids.next("usr"), email: email, displayName: user.displayName, isActive: true)
             s.users[account.userID] = Undoable(value: account)
+            s.userIDsByEmail[email] = account.userID
             return account
         }
     }
 
     public func deleteUser(userID: String, idempotencyKey: String) async throws {
         try await store.perform(.deleteUser, idempotencyKey: idempotencyKey) { (s: inout State) throws(Failure) in
-            _ = try undo(&s.users, userID, "user")
+            let account = try undo(&s.users, userID, "user")
+            s.userIDsByEmail[account.email] = nil
         }
     }
 
@@ -48,6 +48,7 @@ extension IdentityOperationsAdapters.InMemory: TenantMemberships {
             guard s.memberships[key] == nil else { throw Failure(.alreadyExists, "\(userID) is already a member of \(tenantID)") }
             let membership = TenantMembership(tenantID: tenantID, userID: userID, role: role)
             s.memberships[key] = membership
+            s.tenantIDsByUser[userID, default: []].insert(tenantID)
             return membership
         }
     }
@@ -57,12 +58,13 @@ extension IdentityOperationsAdapters.InMemory: TenantMemberships {
             guard s.memberships.removeValue(forKey: State.membershipKey(tenantID, userID)) != nil else {
                 throw Failure(.notFound, "\(userID) is not a member of \(tenantID)")
             }
+            s.tenantIDsByUser.remove(tenantID, under: userID)
         }
     }
 
     public func memberships(userID: String) async throws -> [TenantMembership] {
         try await store.perform(.readMemberships, idempotencyKey: nil) { (s: inout State) throws(Failure) in
-            s.memberships.values.filter { $0.userID == userID }.sorted { $0.tenantID < $1.tenantID }
+            (s.tenantIDsByUser[userID] ?? []).sorted().compactMap { s.memberships[State.membershipKey($0, userID)] }
         }
     }
 }
@@ -93,19 +95,21 @@ extension IdentityOperationsAdapters.InMemory: SessionStore {
             let id = s.ids.next("ses")
             let session = Session(sessionID: id, token: "token-\(id)-\(userID)", userID: userID, tenantID: tenantID)
             s.sessions[id] = Undoable(value: session)
+            s.activeSessionIDsByUser[userID, default: []].insert(id)
             return session
         }
     }
 
     public func revokeSession(sessionID: String, idempotencyKey: String) async throws {
         try await store.perform(.revokeSession, idempotencyKey: idempotencyKey) { (s: inout State) throws(Failure) in
-            _ = try undo(&s.sessions, sessionID, "session")
+            let session = try undo(&s.sessions, sessionID, "session")
+            s.activeSessionIDsByUser.remove(sessionID, under: session.userID)
         }
     }
 
     public func revokeAllSessions(userID: String, idempotencyKey: String) async throws -> Int {
         try await store.perform(.revokeAllSessions, idempotencyKey: idempotencyKey) { (s: inout State) throws(Failure) in
-            let active = s.sessions.filter { !$0.value.undone && $0.value.value.userID == userID }.keys
+            let active = s.activeSessionIDsByUser.removeValue(forKey: userID) ?? []
             for id in active { s.sessions[id]?.undone = true }
             return active.count
         }
@@ -113,7 +117,7 @@ extension IdentityOperationsAdapters.InMemory: SessionStore {
 
     public func activeSessions(userID: String) async throws -> [Session] {
         try await store.perform(.readSessions, idempotencyKey: nil) { (s: inout State) throws(Failure) in
-            s.sessions.values.filter { !$0.undone && $0.value.userID == userID }.map(\.value).sorted { $0.sessionID < $1.sessionID }
+            (s.activeSessionIDsByUser[userID] ?? []).sorted().compactMap { s.sessions[$0]?.value }
         }
     }
 }

@@ -19,6 +19,13 @@ extension IdentityOperationsAdapters.InMemory {
         var challenges: [String: Undoable<Challenge>] = [:]
         /// The enrolled second factor's code, by user.
         var enrolled: [String: String] = [:]
+        // Indexes, so that no call scans every record (their cost would grow with the state).
+        /// Users not deleted, by email (unique among them).
+        var userIDsByEmail: [String: String] = [:]
+        /// The tenants each user is a member of.
+        var tenantIDsByUser: [String: Set<String>] = [:]
+        /// Each user's sessions not revoked.
+        var activeSessionIDsByUser: [String: Set<String>] = [:]
 
         func activeUser(_ id: String) -> UserAccount? {
             users[id].flatMap { $0.undone ? nil : $0.value }
@@ -37,4 +44,12 @@ func undo<Value>(_ records: inout [String: Undoable<Value>], _ id: String, _ wha
         notFound: { IdentityOperationsError(.notFound, "no \(what) '\(id)'") },
         alreadyUndone: { IdentityOperationsError(.alreadyUndone, "\(what) '\(id)' was already undone") }
     )
+}
+
+extension Dictionary where Value == Set<String> {
+    /// Removes `member` from the set under `key`, and the set once it is empty.
+    mutating func remove(_ member: String, under key: Key) {
+        self[key]?.remove(member)
+        if self[key]?.isEmpty == true { self[key] = nil }
+    }
 }

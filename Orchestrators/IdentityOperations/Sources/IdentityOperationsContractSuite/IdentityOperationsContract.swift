@@ -76,6 +76,19 @@ public enum IdentityOperationsContract {
                 try await tenants.removeMember(tenantID: "t-1", userID: "u-1", idempotencyKey: "u-2")
             }
         },
+        Check("memberships lists one user's memberships, in tenant order") { factory in
+            let backend = try await factory.makeBackend()
+            try await backend.createTenant("t-b")
+            try await backend.createTenant("t-a")
+            let tenants = backend.services.memberships
+            let b = try await tenants.addMember(tenantID: "t-b", userID: "u-1", role: "member", idempotencyKey: "k-1")
+            let a = try await tenants.addMember(tenantID: "t-a", userID: "u-1", role: "admin", idempotencyKey: "k-2")
+            _ = try await tenants.addMember(tenantID: "t-a", userID: "u-2", role: "member", idempotencyKey: "k-3")
+            try requireEqual(try await tenants.memberships(userID: "u-1"), [a, b], "u-1's memberships")
+            try await tenants.removeMember(tenantID: "t-a", userID: "u-1", idempotencyKey: "r-1")
+            try requireEqual(try await tenants.memberships(userID: "u-1"), [b], "u-1's memberships after leaving t-a")
+            try requireEqual(try await tenants.memberships(userID: "u-2").map(\.tenantID), ["t-a"], "u-2's memberships")
+        },
         Check("addMember to an unknown tenant is not found") { factory in
             let backend = try await factory.makeBackend()
             try await requireThrows(IdentityOperationsError.self, "joining an unknown tenant", matching: hasCode(.notFound)) {
