@@ -36,7 +36,9 @@ extension SupplyChainOperationsAdapters.InMemory: PurchaseOrders {
             guard state.vendors.contains(request.vendorID) else { throw SupplyChainError(.notFound, "vendor '\(request.vendorID)' not found") }
             try Self.validate(request.lines)
             if let warehouse = request.warehouseID { try state.requireWarehouse(warehouse) }
-            return state.insert(\.purchaseOrders, prefix: "PO") { id in PurchaseOrder(id: id, request: request, status: .open) }
+            let order = state.insert(\.purchaseOrders, prefix: "PO") { id in PurchaseOrder(id: id, request: request, status: .open) }
+            for line in request.lines { state.purchaseOrderIDsBySKU[line.sku, default: []].insert(order.id) }
+            return order
         }
     }
 
@@ -52,9 +54,7 @@ extension SupplyChainOperationsAdapters.InMemory: PurchaseOrders {
 
     public func openPurchaseOrders(sku: String) async throws -> [PurchaseOrder] {
         try await store.read(.openPurchaseOrders) { state in
-            state.purchaseOrders.values
-                .filter { $0.status == .open && $0.request.lines.contains { $0.sku == sku } }
-                .sorted { $0.id < $1.id }
+            (state.purchaseOrderIDsBySKU[sku] ?? []).sorted().compactMap { state.purchaseOrders[$0] }.filter { $0.status == .open }
         }
     }
 }

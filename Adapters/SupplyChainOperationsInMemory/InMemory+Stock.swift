@@ -3,7 +3,7 @@ import SupplyChainOperations
 extension SupplyChainOperationsAdapters.InMemory: StockLevels {
     public func stockLevels(sku: String) async throws -> [StockLevel] {
         try await store.read(.stockLevels) { state in
-            state.stock.values.filter { $0.sku == sku }.sorted { $0.warehouseID < $1.warehouseID }
+            (state.warehouseIDsBySKU[sku] ?? []).sorted().compactMap { state.stock[StockKey(sku: sku, warehouseID: $0)] }
         }
     }
 

@@ -60,6 +60,18 @@ extension SupplyChainOperationsAdapters {
             var creditNotes: [String: CreditNote] = [:]
             var returns: [String: ReturnAuthorization] = [:]
             var valuation: [String: ValuationEntry] = [:]
+            // Indexes, so that a query by SKU does not scan every record (purchase orders grow
+            // with every call).
+            /// The warehouses holding a stock level of each SKU.
+            var warehouseIDsBySKU: [String: Set<String>] = [:]
+            /// The purchase orders with a line of each SKU (their lines never change).
+            var purchaseOrderIDsBySKU: [String: Set<String>] = [:]
+
+            /// Stores `level` as its SKU's stock in its warehouse.
+            mutating func setStock(_ level: StockLevel) {
+                stock[StockKey(sku: level.sku, warehouseID: level.warehouseID)] = level
+                warehouseIDsBySKU[level.sku, default: []].insert(level.warehouseID)
+            }
 
             /// The next id with `prefix`: `SO-1`, `SO-2`, … (ids sort in creation order per prefix).
             mutating func nextID(_ prefix: String) -> String {
@@ -127,7 +139,7 @@ extension SupplyChainOperationsAdapters {
                     level.onHand += change.delta
                     levels[key] = level
                 }
-                for (key, level) in levels { stock[key] = level }
+                for level in levels.values { setStock(level) }
             }
         }
 
@@ -189,7 +201,7 @@ extension SupplyChainOperationsAdapters {
         public func setStock(sku: String, warehouseID: String, onHand: Int64, reserved: Int64 = 0) {
             store.withLock { state in
                 state.warehouses.insert(warehouseID)
-                state.stock[StockKey(sku: sku, warehouseID: warehouseID)] = StockLevel(sku: sku, warehouseID: warehouseID, onHand: onHand, reserved: reserved)
+                state.setStock(StockLevel(sku: sku, warehouseID: warehouseID, onHand: onHand, reserved: reserved))
             }
         }
 
