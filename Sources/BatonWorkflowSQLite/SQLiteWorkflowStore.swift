@@ -56,7 +56,7 @@ public final class SQLiteWorkflowStore: WorkflowStore {
 
     public let path: String
     private let pool: DatabasePool
-    private let committer: GroupCommitter.Queue
+    private let committer: GroupCommitter
     private let checkpointer: SQLiteCheckpointer
     /// Makes commits durable when `synchronous` is `FULL`.
     private let syncer: WALSyncer?
@@ -92,7 +92,7 @@ public final class SQLiteWorkflowStore: WorkflowStore {
             try? pool.close()
             throw WorkflowError(code: .storageFailure, message: "cannot open the workflow store's log at '\(path)-wal'", cause: error)
         }
-        let committer = GroupCommitter.queue(writer: pool, maxBatch: configuration.maxBatchSize, syncer: syncer, apply: Self.apply)
+        let committer = GroupCommitter(writer: pool, maxBatch: configuration.maxBatchSize, syncer: syncer, apply: Self.apply)
         self.committer = committer
         do {
             self.checkpointer = try SQLiteCheckpointer(

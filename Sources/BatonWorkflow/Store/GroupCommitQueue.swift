@@ -128,7 +128,13 @@ public final class GroupCommitQueue<Write: Sendable, Output: Sendable>: Sendable
     }
 }
 
-extension GroupCommitQueue where Write == EncodedWorkflowWrite, Output == EncodedWorkflowWrite.Result {
+/// A store's queue of encoded writes (a group commit); it gives the store ``create`` and ``commit``.
+public protocol EncodedWorkflowWriteQueue: Sendable {
+    /// Commits `write` with others and answers its result.
+    func submit(_ write: EncodedWorkflowWrite) async throws -> EncodedWorkflowWrite.Result
+}
+
+extension EncodedWorkflowWriteQueue {
     /// ``WorkflowStore/create(_:events:owner:leaseUntil:)`` through the queue.
     public func create(_ snapshot: WorkflowSnapshot, events: [WorkflowEvent], owner: String, leaseUntil: WorkflowInstant) async throws
         -> WorkflowStoreCreateResult
@@ -144,3 +150,5 @@ extension GroupCommitQueue where Write == EncodedWorkflowWrite, Output == Encode
         _ = try await submit(.commit(commit))
     }
 }
+
+extension GroupCommitQueue: EncodedWorkflowWriteQueue where Write == EncodedWorkflowWrite, Output == EncodedWorkflowWrite.Result {}

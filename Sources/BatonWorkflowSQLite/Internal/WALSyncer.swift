@@ -14,7 +14,7 @@ import Synchronization
 /// next batch while the disk works, and concurrent batches share an fsync.
 final class WALSyncer: Sendable {
     private struct State {
-        var waiting: [CheckedContinuation<Void, any Error>] = []
+        var waiting: [@Sendable ((any Error)?) -> Void] = []
         var running = false
         var fsyncs = 0
     }
@@ -40,31 +40,39 @@ final class WALSyncer: Sendable {
     /// started after the call serves it (and every other caller waiting meanwhile).
     func sync() async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let start = state.withLock { s in
-                s.waiting.append(continuation)
-                if s.running { return false }
-                s.running = true
-                return true
+            sync { error in
+                if let error { continuation.resume(throwing: error) } else { continuation.resume() }
             }
-            if start { queue.async { self.drain() } }
         }
+    }
+
+    /// ``sync()`` calling `done` (on the syncer's thread) with nil or the fsync's error.
+    func sync(then done: @escaping @Sendable ((any Error)?) -> Void) {
+        let start = state.withLock { s in
+            s.waiting.append(done)
+            if s.running { return false }
+            s.running = true
+            return true
+        }
+        if start { queue.async { self.drain() } }
     }
 
     private func drain() {
         while true {
-            let waiting: [CheckedContinuation<Void, any Error>] = state.withLock { s in
+            let waiting = state.withLock { s in
                 let taken = s.waiting
                 s.waiting.removeAll()
                 if taken.isEmpty { s.running = false }
                 return taken
             }
             if waiting.isEmpty { return }
+            var failure: (any Error)?
             do {
                 try syncHere()
-                for continuation in waiting { continuation.resume() }
             } catch {
-                for continuation in waiting { continuation.resume(throwing: error) }
+                failure = error
             }
+            for done in waiting { done(failure) }
         }
     }
 
