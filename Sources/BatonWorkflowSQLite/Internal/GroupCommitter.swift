@@ -1,5 +1,4 @@
 import BatonWorkflow
-import Dispatch
 import GRDB
 import Synchronization
 
@@ -31,12 +30,6 @@ final class GroupCommitter: EncodedWorkflowWriteQueue {
         var continuation: CheckedContinuation<Write.Result, any Error>
     }
 
-    private struct State {
-        var queue: [Pending] = []
-        var looping = false
-        var batches = 0
-        var writes = 0
-    }
 
     private let writer: DatabasePool
     private let maxBatch: Int
@@ -44,8 +37,9 @@ final class GroupCommitter: EncodedWorkflowWriteQueue {
     /// durable by fsyncing the log itself (see `WALSyncer`).
     private let syncer: WALSyncer?
     private let apply: Apply
-    private let loop = DispatchQueue(label: "baton.sqlite.commits")
-    private let state = Mutex(State())
+    private let pending = DrainQueue<Pending>(label: "baton.sqlite.commits")
+    /// Transactions committed, and writes they carried.
+    private let committed = Mutex((batches: 0, writes: 0))
 
     init(writer: DatabasePool, maxBatch: Int, syncer: WALSyncer?, apply: @escaping Apply) {
         self.writer = writer
@@ -56,36 +50,25 @@ final class GroupCommitter: EncodedWorkflowWriteQueue {
 
     /// Transactions committed and writes they carried (the ratio is the batching factor).
     var statistics: (batches: Int, writes: Int) {
-        state.withLock { ($0.batches, $0.writes) }
+        committed.withLock { $0 }
     }
 
     func submit(_ write: Write) async throws -> Write.Result {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Write.Result, any Error>) in
-            let start = state.withLock { s in
-                s.queue.append(Pending(write: write, continuation: continuation))
-                if s.looping { return false }
-                s.looping = true
-                return true
-            }
-            if start { loop.async { self.commitQueued() } }
+            pending.append(Pending(write: write, continuation: continuation)) { self.commitQueued() }
         }
     }
 
     /// Commits batches until nothing is queued.
     private func commitQueued() {
         while true {
-            let batch: [Pending] = state.withLock { s in
-                let taken = Array(s.queue.prefix(maxBatch))
-                s.queue.removeFirst(taken.count)
-                if taken.isEmpty { s.looping = false }
-                return taken
-            }
+            let batch = pending.take(upTo: maxBatch)
             if batch.isEmpty { return }
             var results = commit(batch.map(\.write))
-            let nothingQueued = state.withLock { $0.queue.isEmpty }
-            state.withLock { s in
-                s.batches += 1
-                s.writes += batch.count
+            let nothingQueued = pending.isEmpty
+            committed.withLock { c in
+                c.batches += 1
+                c.writes += batch.count
             }
             guard let syncer, results.contains(where: { if case .success = $0 { true } else { false } }) else {
                 Self.answer(batch, results)

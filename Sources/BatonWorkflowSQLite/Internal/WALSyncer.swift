@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Dispatch
 import Synchronization
 
 /// Makes committed transactions durable by fsyncing the write-ahead log, apart from the commit.
@@ -13,16 +12,11 @@ import Synchronization
 /// answered only once everything up to its commit is on disk, but the writer goes on with the
 /// next batch while the disk works, and concurrent batches share an fsync.
 final class WALSyncer: Sendable {
-    private struct State {
-        var waiting: [@Sendable ((any Error)?) -> Void] = []
-        var running = false
-        var fsyncs = 0
-    }
-
     private let descriptor: Int32
     private let path: String
-    private let queue = DispatchQueue(label: "baton.sqlite.wal-sync")
-    private let state = Mutex(State())
+    /// Callers waiting for the next fsync.
+    private let waiting = DrainQueue<@Sendable ((any Error)?) -> Void>(label: "baton.sqlite.wal-sync")
+    private let syncs = Atomic<Int>(0)
 
     /// Opens the log at `path` (the database's path + `-wal`), creating it empty if SQLite has
     /// not yet (an empty log is no log to SQLite).
@@ -34,7 +28,7 @@ final class WALSyncer: Sendable {
     }
 
     /// fsyncs done so far.
-    var fsyncs: Int { state.withLock { $0.fsyncs } }
+    var fsyncs: Int { syncs.load(ordering: .relaxed) }
 
     /// Returns once everything written to the log before the call is durable: the next fsync
     /// started after the call serves it (and every other caller waiting meanwhile).
@@ -48,23 +42,12 @@ final class WALSyncer: Sendable {
 
     /// ``sync()`` calling `done` (on the syncer's thread) with nil or the fsync's error.
     func sync(then done: @escaping @Sendable ((any Error)?) -> Void) {
-        let start = state.withLock { s in
-            s.waiting.append(done)
-            if s.running { return false }
-            s.running = true
-            return true
-        }
-        if start { queue.async { self.drain() } }
+        waiting.append(done) { self.drain() }
     }
 
     private func drain() {
         while true {
-            let waiting = state.withLock { s in
-                let taken = s.waiting
-                s.waiting.removeAll()
-                if taken.isEmpty { s.running = false }
-                return taken
-            }
+            let waiting = waiting.take()
             if waiting.isEmpty { return }
             var failure: (any Error)?
             do {
@@ -80,7 +63,7 @@ final class WALSyncer: Sendable {
     /// when opening).
     func syncHere() throws {
         let result = fdatasync(descriptor)
-        state.withLock { $0.fsyncs += 1 }
+        syncs.add(1, ordering: .relaxed)
         guard result == 0 else { throw WALSyncError(path: path, operation: "fdatasync", errno: errno) }
     }
 
