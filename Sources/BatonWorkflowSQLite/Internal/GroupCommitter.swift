@@ -30,7 +30,6 @@ final class GroupCommitter: EncodedWorkflowWriteQueue {
         var continuation: CheckedContinuation<Write.Result, any Error>
     }
 
-
     private let writer: DatabasePool
     private let maxBatch: Int
     /// When set, the connections commit with `synchronous=NORMAL` and the store makes commits
