@@ -13,9 +13,6 @@ public final class GroupCommitQueue<Write: Sendable, Output: Sendable>: Sendable
     /// Commits a batch and answers one result per write, in order. One write's failure (a fencing
     /// conflict) must not fail the others.
     public typealias Commit = @Sendable ([Write]) async -> [Result<Output, any Error>]
-    /// Makes a committed batch of `count` writes durable, after the next batch may already
-    /// have started (a store whose commit is not durable by itself, see `init`).
-    public typealias MakeDurable = @Sendable (_ count: Int) async throws -> Void
 
     private enum Turn: Sendable {
         case done(Output)
@@ -37,22 +34,17 @@ public final class GroupCommitQueue<Write: Sendable, Output: Sendable>: Sendable
     private let maxBatch: Int
     private let maxConcurrentBatches: Int
     private let commit: Commit
-    private let makeDurable: MakeDurable?
     private let state = Mutex(State())
 
     /// - Parameters:
     ///   - maxBatch: the most writes in one batch.
     ///   - maxConcurrentBatches: how many batches may be committing at once (1 for a store with a
     ///     single writer).
-    ///   - commit: commits one batch.
-    ///   - makeDurable: when set, `commit` need not be durable: the leader hands its slot on
-    ///     first, so the next batch commits while this one is made durable, and answers its
-    ///     writes only after. A failure fails every write the batch committed.
-    public init(maxBatch: Int, maxConcurrentBatches: Int = 1, commit: @escaping Commit, makeDurable: MakeDurable? = nil) {
+    ///   - commit: commits one batch, durably.
+    public init(maxBatch: Int, maxConcurrentBatches: Int = 1, commit: @escaping Commit) {
         self.maxBatch = max(1, maxBatch)
         self.maxConcurrentBatches = max(1, maxConcurrentBatches)
         self.commit = commit
-        self.makeDurable = makeDurable
     }
 
     /// Batches committed and writes they carried (the ratio is the batching factor).
@@ -111,13 +103,6 @@ public final class GroupCommitQueue<Write: Sendable, Output: Sendable>: Sendable
             return s.queue.removeFirst()
         }
         next?.continuation.resume(returning: .lead)
-        if let makeDurable, results.contains(where: { if case .success = $0 { true } else { false } }) {
-            do {
-                try await makeDurable(writes.count)
-            } catch {
-                results = results.map { result in result.flatMap { _ in .failure(error) } }
-            }
-        }
         for (pending, result) in zip(followers, results.dropFirst()) {
             switch result {
             case .success(let output): pending.continuation.resume(returning: .done(output))
