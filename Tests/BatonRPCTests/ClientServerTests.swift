@@ -42,6 +42,35 @@ struct ClientServerTests {
         }
     }
 
+    /// A unary response must be exactly one message. The server-streaming interop method,
+    /// called as unary, answers with as many messages as asked, each after `intervalUs`: the
+    /// surplus is noticed whether it arrives with the first message or while the caller waits.
+    @Test(
+        "a unary call answered with no message or several fails with UNIMPLEMENTED; the connection still serves",
+        arguments: [(0, 0), (2, 0), (3, 0), (2, 50_000)]
+    )
+    func unaryResponseCardinality(messages: Int, intervalUs: Int32) async throws {
+        try await withServer { client, _ in
+            var request = Grpc_Testing_StreamingOutputCallRequest()
+            request.responseParameters = (0..<messages).map { _ in
+                var parameters = Grpc_Testing_ResponseParameters()
+                parameters.size = 1
+                parameters.intervalUs = intervalUs
+                return parameters
+            }
+            let error = await #expect(throws: RPCError.self) {
+                _ = try await client.unary(
+                    Grpc_Testing_TestService.Method.streamingOutputCall,
+                    request: request,
+                    responseType: Grpc_Testing_StreamingOutputCallResponse.self
+                )
+            }
+            #expect(error?.code == .unimplemented)
+            #expect(error?.message == "expected one grpc.testing.StreamingOutputCallResponse message, received \(messages == 0 ? "none" : "more")")
+            _ = try await Grpc_Testing_TestServiceClient(client).emptyCall(Grpc_Testing_Empty())
+        }
+    }
+
     @Test("a request larger than the limit is refused with RESOURCE_EXHAUSTED")
     func oversizedRequest() async throws {
         try await withServer(configuration: .defaults { $0.maxReceiveMessageSize = 1024 }) { client, _ in

@@ -78,9 +78,7 @@ public final class RPCClient: Sendable {
         responseType: Response.Type = Response.self,
         options: CallOptions = .defaults
     ) async throws -> RPCResponse<Response> {
-        try await withStream(method, options: options) { stream in
-            try await stream.write(request)
-            stream.halfClose()
+        try await withStream(method, options: options, request: request) { stream in
             let message = try await stream.inbound.single(Response.self)
             return RPCResponse(
                 message: message,
@@ -98,10 +96,8 @@ public final class RPCClient: Sendable {
         options: CallOptions = .defaults,
         handler: (RPCResponseStream<Response>) async throws -> Result
     ) async throws -> Result {
-        try await withStream(method, options: options) { stream in
-            try await stream.write(request)
-            stream.halfClose()
-            return try await handler(RPCResponseStream(stream))
+        try await withStream(method, options: options, request: request) { stream in
+            try await handler(RPCResponseStream(stream))
         }
     }
 
@@ -144,9 +140,14 @@ public final class RPCClient: Sendable {
 
     /// Opens a stream, runs `body`, and cancels the stream if it has not ended by then (or
     /// when the calling task is cancelled).
+    ///
+    /// With a `request` (unary and server-streaming calls), the stream opens with that one
+    /// message and its end: headers, message and END_STREAM go out in the same hop to the
+    /// event loop, and the caller's task does not wait for the write.
     private func withStream<Result>(
         _ method: MethodDescriptor,
         options: CallOptions,
+        request: (any ProtobufMessage)? = nil,
         _ body: (ClientStream) async throws -> Result
     ) async throws -> Result {
         let connection = try await connection()
@@ -157,7 +158,10 @@ public final class RPCClient: Sendable {
             eventLoop: eventLoop,
             maxMessageSize: configuration.maxReceiveMessageSize
         )
-        stream.onLoop { connection.handler.open(stream, options: options) }
+        stream.onLoop {
+            if let request { stream.enqueueOnly(request) }
+            connection.handler.open(stream, options: options)
+        }
         return try await withTaskCancellationHandler {
             do {
                 let result = try await body(stream)
@@ -177,6 +181,13 @@ public final class RPCClient: Sendable {
     }
 
     private func connection() async throws -> Connection {
+        // The usual case, an open connection, needs no future (whose `get` would suspend).
+        if let ready = state.withLock({ state -> Connection? in
+            if case .ready(let connection) = state, connection.channel.isActive { return connection }
+            return nil
+        }) {
+            return ready
+        }
         let (future, connect) = state.withLock { state -> (EventLoopFuture<Connection>?, Bool) in
             switch state {
             case .ready(let connection) where connection.channel.isActive:

@@ -10,7 +10,27 @@ final class InboundMessages: Sendable {
         var messages: [ByteBuffer] = []
         var head = 0
         var end: Result<Void, RPCError>?
-        var waiter: CheckedContinuation<ByteBuffer?, any Error>?
+        var waiter: Waiter?
+
+        var queued: Int { messages.count - head }
+
+        /// The answer for a waiter that wants the only message: nil while it must wait.
+        func onlyMessage(_ name: String) -> Result<ByteBuffer?, RPCError>? {
+            if queued > 1 { return .failure(RPCError(code: .unimplemented, message: "expected one \(name) message, received more")) }
+            switch end {
+            case nil: return nil
+            case .failure(let error)?: return .failure(error)
+            case .success?: return .success(queued == 1 ? messages[head] : nil)
+            }
+        }
+    }
+
+    private enum Waiter {
+        /// Waits for the next message or the end.
+        case next(CheckedContinuation<ByteBuffer?, any Error>)
+        /// Waits for the end of a stream that carries one message (named for errors), so that a
+        /// unary response wakes its caller once, not once for the message and again for the end.
+        case onlyMessage(CheckedContinuation<ByteBuffer?, any Error>, name: String)
     }
 
     private let state = Mutex(State())
@@ -22,37 +42,50 @@ final class InboundMessages: Sendable {
 
     /// Adds a message (connection side).
     func deliver(_ message: ByteBuffer) {
-        let waiter = state.withLock { state -> CheckedContinuation<ByteBuffer?, any Error>? in
+        let answer = state.withLock { state -> (CheckedContinuation<ByteBuffer?, any Error>, Result<ByteBuffer?, RPCError>)? in
             guard state.end == nil else { return nil }
-            if let waiter = state.waiter {
+            switch state.waiter {
+            case .next(let waiter)?:
                 state.waiter = nil
-                return waiter
+                return (waiter, .success(message))
+            case .onlyMessage(let waiter, let name)?:
+                state.messages.append(message)
+                guard case .failure(let error)? = state.onlyMessage(name) else { return nil }
+                state.waiter = nil
+                return (waiter, .failure(error))
+            case nil:
+                state.messages.append(message)
+                return nil
             }
-            state.messages.append(message)
-            return nil
         }
-        if let waiter {
-            onConsume(message.readableBytes + 5)
-            waiter.resume(returning: message)
+        if let (waiter, result) = answer {
+            if case .success = result { onConsume(message.readableBytes + 5) }
+            waiter.resume(with: result)
         }
     }
 
     /// Ends the stream: normally (peer half-closed) or with an error. Later ends are ignored,
     /// except that an error replaces a normal end for messages not yet taken.
     func finish(_ result: Result<Void, RPCError>) {
-        let waiter = state.withLock { state -> CheckedContinuation<ByteBuffer?, any Error>? in
+        let answer = state.withLock { state -> (CheckedContinuation<ByteBuffer?, any Error>, Result<ByteBuffer?, RPCError>)? in
             if case .success = state.end, case .failure = result, state.head < state.messages.count {
                 state.end = result
             } else if state.end == nil {
                 state.end = result
             }
-            let waiter = state.waiter
-            state.waiter = nil
-            return waiter
+            defer { state.waiter = nil }
+            switch state.waiter {
+            case .next(let waiter)?:
+                return (waiter, result.map { nil })
+            case .onlyMessage(let waiter, let name)?:
+                return state.onlyMessage(name).map { (waiter, $0) }
+            case nil:
+                return nil
+            }
         }
-        switch result {
-        case .success: waiter?.resume(returning: nil)
-        case .failure(let error): waiter?.resume(throwing: error)
+        if let (waiter, result) = answer {
+            if case .success(let message?) = result { onConsume(message.readableBytes + 5) }
+            waiter.resume(with: result)
         }
     }
 
@@ -94,7 +127,7 @@ final class InboundMessages: Sendable {
                         case .success?: return .success(nil)
                         case .failure(let error)?: return .failure(error)
                         case nil:
-                            state.waiter = continuation
+                            state.waiter = .next(continuation)
                             return nil
                         }
                     }
@@ -118,13 +151,34 @@ final class InboundMessages: Sendable {
     /// Exactly one message followed by the end of the stream (unary and server-streaming
     /// requests, unary and client-streaming responses).
     func single<M: ProtobufMessage>(_ type: M.Type = M.self) async throws -> M {
-        guard let message = try await next(M.self) else {
+        guard let bytes = try await onlyMessageBytes(M.protoMessageName) else {
             throw RPCError(code: .unimplemented, message: "expected one \(M.protoMessageName) message, received none")
         }
-        if try await nextBytes() != nil {
-            throw RPCError(code: .unimplemented, message: "expected one \(M.protoMessageName) message, received more")
+        return try Self.decode(M.self, bytes)
+    }
+
+    /// The stream's only message once it has ended; nil when it had none.
+    private func onlyMessageBytes(_ name: String) async throws -> ByteBuffer? {
+        if let ready = state.withLock({ $0.onlyMessage(name) }) { return try handOver(ready) }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let immediate = state.withLock { state -> Result<ByteBuffer?, RPCError>? in
+                    if Task.isCancelled { return .failure(RPCError(code: .cancelled, message: "the call was cancelled")) }
+                    if let ready = state.onlyMessage(name) { return ready }
+                    state.waiter = .onlyMessage(continuation, name: name)
+                    return nil
+                }
+                if let immediate { continuation.resume(with: Result { try handOver(immediate) }) }
+            }
+        } onCancel: {
+            finish(.failure(RPCError(code: .cancelled, message: "the call was cancelled")))
         }
-        return message
+    }
+
+    /// Returns the message of an answer found without waiting, counting it as taken.
+    private func handOver(_ answer: Result<ByteBuffer?, RPCError>) throws(RPCError) -> ByteBuffer? {
+        if case .success(let message?) = answer { onConsume(message.readableBytes + 5) }
+        return try answer.get()
     }
 
     static func decode<M: ProtobufMessage>(_ type: M.Type, _ bytes: ByteBuffer) throws(RPCError) -> M {

@@ -39,6 +39,10 @@ final class ClientStream: MessageSink, @unchecked Sendable {
         var failure: RPCError?
     }
     private let received = Mutex(Received())
+    /// Set on the loop when the call ends, so that the caller's task can skip hops there that
+    /// would find nothing to do: once a call has ended, its stream is reset or closed, which
+    /// returns any flow-control credit still held.
+    private let ended = Atomic<Bool>(false)
 
     init(method: MethodDescriptor, connection: ClientConnectionHandler, eventLoop: any EventLoop, maxMessageSize: Int) {
         self.method = method
@@ -54,7 +58,7 @@ final class ClientStream: MessageSink, @unchecked Sendable {
     private final class ConsumeForwarder: @unchecked Sendable {
         weak var stream: ClientStream?
         func forward(_ count: Int) {
-            guard let stream else { return }
+            guard let stream, !stream.ended.load(ordering: .acquiring) else { return }
             stream.onLoop { stream.messageTaken(count) }
         }
     }
@@ -71,6 +75,14 @@ final class ClientStream: MessageSink, @unchecked Sendable {
         }
     }
 
+    /// Queues the call's only request message and half-closes, before the stream opens (on
+    /// the loop): nothing waits for the write, which the stream's data provider sends with
+    /// END_STREAM once nghttp2 asks for it.
+    func enqueueOnly(_ message: any ProtobufMessage) {
+        _ = outbound.append(message)
+        halfClosed = true
+    }
+
     /// Half-closes the request side (END_STREAM after the queued messages).
     func halfClose() {
         onLoop {
@@ -83,6 +95,7 @@ final class ClientStream: MessageSink, @unchecked Sendable {
 
     /// Cancels the call: RST_STREAM(CANCEL) and the given status locally.
     func cancel(_ error: RPCError) {
+        if ended.load(ordering: .acquiring) { return }
         onLoop {
             guard !self.finished else { return }
             if self.id > 0 {
@@ -235,6 +248,7 @@ final class ClientStream: MessageSink, @unchecked Sendable {
     func complete(_ result: Result<Void, RPCError>) {
         guard !finished else { return }
         finished = true
+        ended.store(true, ordering: .releasing)
         deadline?.cancel()
         deadline = nil
         var result = result
