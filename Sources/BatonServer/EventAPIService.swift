@@ -54,7 +54,12 @@ public final class EventAPIService: Baton_Coordination_V1_EventServiceHandler, R
         let workflowTypes = Set(request.workflowTypes)
         // Workflow type and correlation id by workflow id, learned from creations or the store.
         var identities: [String: (type: String, correlationID: String?)] = [:]
-        for await event in events.subscribe() {
+        // Creations and final events are needed for the identities, whatever the filter.
+        let wanted = events.subscribe { event in
+            if case .created = event.kind { return true }
+            return event.isFinal || eventTypes.isEmpty || eventTypes.contains(event.name)
+        }
+        for await event in wanted {
             // Learn every workflow's identity from its creation, even when creations are
             // filtered out, so that later events need no store read.
             if case .created(let type, _, _, let correlationID, _, _) = event.kind {

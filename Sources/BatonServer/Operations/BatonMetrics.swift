@@ -32,7 +32,7 @@ public final class BatonMetrics: Service, RPCCallObserver, Sendable {
     }
 
     public func run() async throws {
-        let stream = events.subscribe()
+        let stream = events.subscribe(where: Self.counts)
         try await cancelWhenGracefulShutdown {
             for await event in stream { await self.record(event) }
         }
@@ -47,6 +47,14 @@ public final class BatonMetrics: Service, RPCCallObserver, Sendable {
             active.record(statistics.active)
         }
         return registry.emitToString()
+    }
+
+    /// The events that move a workflow metric: creations, compensations and ends.
+    @Sendable static func counts(_ event: WorkflowEvent) -> Bool {
+        switch event.kind {
+        case .created, .compensationStarted: true
+        default: event.isFinal
+        }
     }
 
     func record(_ event: WorkflowEvent) async {

@@ -5,6 +5,9 @@ import Synchronization
 public final class InMemoryWorkflowEventBus: WorkflowEventBus {
     private struct Subscriber {
         var untilFinal: Bool
+        /// Decides on the publisher's side which events this subscriber gets: one that wants a
+        /// few kinds is not woken for every event only to drop most of them.
+        var include: (@Sendable (WorkflowEvent) -> Bool)?
         var continuation: AsyncStream<WorkflowEvent>.Continuation
     }
 
@@ -47,7 +50,7 @@ public final class InMemoryWorkflowEventBus: WorkflowEventBus {
             if let watchers { targets.append(contentsOf: watchers.values) }
             return targets
         }
-        for target in targets {
+        for target in targets where target.include?(event) ?? true {
             target.continuation.yield(event)
             if target.untilFinal && event.isFinal { target.continuation.finish() }
         }
@@ -59,17 +62,18 @@ public final class InMemoryWorkflowEventBus: WorkflowEventBus {
         subscribe(workflowID: workflowID, untilFinal: true)
     }
 
-    /// A stream of every event published from now on (or only `workflowID`'s).
-    public func subscribe(workflowID: String? = nil) -> AsyncStream<WorkflowEvent> {
-        subscribe(workflowID: workflowID, untilFinal: false)
+    /// A stream of every event published from now on (or only `workflowID`'s), or of those
+    /// for which `include` is true. `include` runs on the publisher's task: keep it quick.
+    public func subscribe(workflowID: String? = nil, where include: (@Sendable (WorkflowEvent) -> Bool)? = nil) -> AsyncStream<WorkflowEvent> {
+        subscribe(workflowID: workflowID, untilFinal: false, include: include)
     }
 
-    private func subscribe(workflowID: String?, untilFinal: Bool) -> AsyncStream<WorkflowEvent> {
+    private func subscribe(workflowID: String?, untilFinal: Bool, include: (@Sendable (WorkflowEvent) -> Bool)? = nil) -> AsyncStream<WorkflowEvent> {
         let (stream, continuation) = AsyncStream.makeStream(of: WorkflowEvent.self, bufferingPolicy: .bufferingNewest(bufferSize))
         let id = state.withLock { s -> Int? in
             guard !s.closed else { return nil }
             s.nextID += 1
-            let subscriber = Subscriber(untilFinal: untilFinal, continuation: continuation)
+            let subscriber = Subscriber(untilFinal: untilFinal, include: include, continuation: continuation)
             if let workflowID {
                 s.byWorkflow[workflowID, default: [:]][s.nextID] = subscriber
             } else {

@@ -46,4 +46,28 @@ struct InMemoryWorkflowEventBusTests {
         #expect(b == ["b1", "b2"])
         #expect(bus.subscriberCount == 0)
     }
+
+    @Test("a subscriber's filter picks its events on the publisher's side; other subscribers still get everything")
+    func filteredSubscription() async throws {
+        let bus = InMemoryWorkflowEventBus()
+        let finals = bus.subscribe(where: \.isFinal)
+        let ofB = bus.subscribe(workflowID: "b") { $0.sequence > 1 }
+        let everything = bus.subscribe()
+
+        await bus.publish(Self.event("a", 1, .started))
+        await bus.publish(Self.event("b", 1, .started))
+        await bus.publish(Self.event("a", 2, .completed))
+        await bus.publish(Self.event("b", 2, .paused))
+        await bus.publish(Self.event("b", 3, .cancelled))
+        bus.close()
+
+        func names(_ stream: AsyncStream<WorkflowEvent>) async -> [String] {
+            var names: [String] = []
+            for await event in stream { names.append("\(event.workflowID)\(event.sequence)") }
+            return names
+        }
+        #expect(await names(finals) == ["a2", "b3"])
+        #expect(await names(ofB) == ["b2", "b3"])
+        #expect(await names(everything) == ["a1", "b1", "a2", "b2", "b3"])
+    }
 }
