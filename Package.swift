@@ -220,6 +220,8 @@ let package = Package(
             dependencies: [
                 "BatonWorkflow",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for the few statements each write runs (see SQLiteStep.swift).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -290,13 +290,12 @@ public final class SQLiteWorkflowStore: WorkflowStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (id) DO NOTHING
                     """
-            ).execute(
-                arguments: [
-                    snapshot.id, snapshot.type, snapshot.definitionVersion, snapshot.status.rawValue, snapshot.correlationID,
-                    snapshot.isFinished, snapshot.version, owner, leaseUntil.nanosecondsSinceEpoch,
-                    snapshot.createdAt.nanosecondsSinceEpoch, snapshot.updatedAt.nanosecondsSinceEpoch, snapshotJSON,
-                ]
-            )
+            ).step([
+                .text(snapshot.id), .text(snapshot.type), .integer(snapshot.definitionVersion), .text(snapshot.status.rawValue),
+                .text(snapshot.correlationID), .bool(snapshot.isFinished), .integer(snapshot.version), .text(owner),
+                .integer(leaseUntil.nanosecondsSinceEpoch), .integer(snapshot.createdAt.nanosecondsSinceEpoch),
+                .integer(snapshot.updatedAt.nanosecondsSinceEpoch), .blob(snapshotJSON),
+            ])
             guard db.changesCount == 1 else {
                 let existingStatement = try db.cachedStatement(sql: "SELECT snapshot FROM workflows WHERE id = ?")
                 guard let existing = try Data.fetchOne(existingStatement, arguments: [snapshot.id]) else {
@@ -320,13 +319,11 @@ public final class SQLiteWorkflowStore: WorkflowStore {
                     RETURNING workflow_key
                     """
             )
-            let key = try Int64.fetchOne(
-                update,
-                arguments: [
-                    snapshot.status.rawValue, snapshot.isFinished, snapshot.version, snapshot.updatedAt.nanosecondsSinceEpoch,
-                    snapshotJSON, snapshot.isFinished, snapshot.isFinished, commit.workflowID, commit.expectedVersion, commit.owner,
-                ]
-            )
+            let key = try update.step([
+                .text(snapshot.status.rawValue), .bool(snapshot.isFinished), .integer(snapshot.version),
+                .integer(snapshot.updatedAt.nanosecondsSinceEpoch), .blob(snapshotJSON), .bool(snapshot.isFinished),
+                .bool(snapshot.isFinished), .text(commit.workflowID), .integer(commit.expectedVersion), .text(commit.owner),
+            ])
             guard let key else {
                 let fenceStatement = try db.cachedStatement(sql: "SELECT version, owner FROM workflows WHERE id = ?")
                 let row = try Row.fetchOne(fenceStatement, arguments: [commit.workflowID])
@@ -341,8 +338,8 @@ public final class SQLiteWorkflowStore: WorkflowStore {
     /// Inserts the events of one write as one row: their JSON array, encoded by the caller.
     private static func insert(_ events: EncodedWorkflowEvents, of workflowKey: Int64, _ db: Database) throws {
         guard let first = events.events.first else { return }
-        try db.cachedStatement(sql: "INSERT INTO workflow_events (workflow_key, first_sequence, events) VALUES (?, ?, ?)")
-            .execute(arguments: [workflowKey, first.sequence, events.jsonArray])
+        _ = try db.cachedStatement(sql: "INSERT INTO workflow_events (workflow_key, first_sequence, events) VALUES (?, ?, ?)")
+            .step([.integer(workflowKey), .integer(first.sequence), .blob(events.jsonArray)])
     }
 }
 
