@@ -92,7 +92,10 @@ public final class SQLiteWorkflowStore: WorkflowStore {
             try? pool.close()
             throw WorkflowError(code: .storageFailure, message: "cannot open the workflow store's log at '\(path)-wal'", cause: error)
         }
-        let committer = GroupCommitter(writer: pool, maxBatch: configuration.maxBatchSize, syncer: syncer, apply: Self.apply)
+        let rows = WrittenRows()
+        let committer = GroupCommitter(writer: pool, maxBatch: configuration.maxBatchSize, syncer: syncer) { db, write in
+            try Self.apply(db, write, rows)
+        }
         self.committer = committer
         do {
             self.checkpointer = try SQLiteCheckpointer(
@@ -280,7 +283,7 @@ public final class SQLiteWorkflowStore: WorkflowStore {
     /// Applies one write of a batch. Refusals (`WorkflowError`) happen before anything is written
     /// (see `GroupCommitter`). The usual case runs two statements: the insert or fenced update of
     /// the workflow's row (which yields its key) and the insert of its events.
-    private static func apply(_ db: Database, _ write: EncodedWorkflowWrite) throws -> EncodedWorkflowWrite.Result {
+    private static func apply(_ db: Database, _ write: EncodedWorkflowWrite, _ rows: WrittenRows) throws -> EncodedWorkflowWrite.Result {
         switch write {
         case .create(let snapshot, let snapshotJSON, let events, let owner, let leaseUntil):
             try db.cachedStatement(
@@ -303,13 +306,32 @@ public final class SQLiteWorkflowStore: WorkflowStore {
                 }
                 return .existing(try EncodedWorkflowWrite.decodeSnapshot(existing))
             }
-            try insert(events, of: db.lastInsertedRowID, db)
+            let key = db.lastInsertedRowID
+            try insert(events, of: key, db)
+            rows.wrote(snapshot, key: key)
             return .created
 
         case .commit(let commit, let snapshotJSON, let events):
             // The fence is in the update's WHERE clause, so a commit that holds it (the usual
             // case) reads nothing; only a refused one reads the row again, to say why.
             let snapshot = commit.snapshot
+            if let row = rows.row(commit.workflowID), row.version == commit.expectedVersion, row.status == snapshot.status, !snapshot.isFinished {
+                let sameStatus = try db.cachedStatement(
+                    sql: """
+                        UPDATE workflows SET version = ?, updated_at = ?, snapshot = ?
+                        WHERE workflow_key = ? AND id = ? AND version = ? AND (owner IS NULL OR owner = ?)
+                        RETURNING workflow_key
+                        """
+                )
+                let key = try sameStatus.step([
+                    .integer(snapshot.version), .integer(snapshot.updatedAt.nanosecondsSinceEpoch), .blob(snapshotJSON),
+                    .integer(row.key), .text(commit.workflowID), .integer(commit.expectedVersion), .text(commit.owner),
+                ])
+                if let key { return try committed(key) }
+                // What was remembered no longer holds (a batch rolled back, say): the general
+                // path below decides, by id.
+                rows.forget(commit.workflowID)
+            }
             let update = try db.cachedStatement(
                 sql: """
                     UPDATE workflows SET status = ?, finished = ?, version = ?, updated_at = ?, snapshot = ?,
@@ -324,15 +346,23 @@ public final class SQLiteWorkflowStore: WorkflowStore {
                 .integer(snapshot.updatedAt.nanosecondsSinceEpoch), .blob(snapshotJSON), .bool(snapshot.isFinished),
                 .bool(snapshot.isFinished), .text(commit.workflowID), .integer(commit.expectedVersion), .text(commit.owner),
             ])
-            guard let key else {
-                let fenceStatement = try db.cachedStatement(sql: "SELECT version, owner FROM workflows WHERE id = ?")
-                let row = try Row.fetchOne(fenceStatement, arguments: [commit.workflowID])
-                try commit.checkFence(storedVersion: row?["version"], leaseOwner: row?["owner"])
-                throw WorkflowError(code: .storageFailure, message: "workflow '\(commit.workflowID)' was not updated, though its fence holds")
+            guard let key else { try refuse(commit, db) }
+            return try committed(key)
+
+            func committed(_ key: Int64) throws -> EncodedWorkflowWrite.Result {
+                try insert(events, of: key, db)
+                rows.wrote(snapshot, key: key)
+                return .committed
             }
-            try insert(events, of: key, db)
-            return .committed
         }
+    }
+
+    /// Says why a commit's fenced update changed nothing.
+    private static func refuse(_ commit: WorkflowCommit, _ db: Database) throws -> Never {
+        let fenceStatement = try db.cachedStatement(sql: "SELECT version, owner FROM workflows WHERE id = ?")
+        let row = try Row.fetchOne(fenceStatement, arguments: [commit.workflowID])
+        try commit.checkFence(storedVersion: row?["version"], leaseOwner: row?["owner"])
+        throw WorkflowError(code: .storageFailure, message: "workflow '\(commit.workflowID)' was not updated, though its fence holds")
     }
 
     /// Inserts the events of one write as one row: their JSON array, encoded by the caller.

@@ -148,6 +148,44 @@ struct SQLiteWorkflowStoreTests {
         }
     }
 
+    /// A store updates a row it wrote itself by its key when the status stays (see
+    /// `WrittenRows`); a row changed behind its back must still be fenced, by version.
+    @Test("a row another writer changed is fenced even when this store wrote it last; the status column follows every commit")
+    func fencedBehindItsBack() async throws {
+        try await withTemporaryDirectory { (dir: String) async throws in
+            let path = dir + "/baton.sqlite"
+            let store: SQLiteWorkflowStore = try .sqlite(path: path)
+            defer { try? store.close() }
+            typealias Contract = WorkflowStoreContractTests
+            var (machine, created) = Contract.newInstance("w1")
+            _ = try await store.create(machine.snapshot, events: [created], owner: "me", leaseUntil: Contract.forever)
+            try await store.commit(try Contract.advance(&machine, .started).0)
+            let stale = machine
+
+            // Another writer on the same file moves the row on, its status unchanged.
+            let other: SQLiteWorkflowStore = try .sqlite(path: path)
+            try await other.commit(try Contract.advance(&machine, .stepStarted(step: "a", attempt: 1)).0)
+            try other.close()
+
+            var behind = stale
+            let (refused, _) = try Contract.advance(&behind, .stepStarted(step: "a", attempt: 1))
+            await #expect { try await store.commit(refused) } throws: { ($0 as? WorkflowError)?.code == .conflict }
+
+            for kind in [WorkflowEvent.Kind.stepCompleted(step: "a", attempt: 1, output: .null), .stepStarted(step: "b", attempt: 1)] {
+                try await store.commit(try Contract.advance(&machine, kind).0)
+                #expect(try await store.list(WorkflowQuery(status: .running)).map(\.id) == ["w1"])
+            }
+            try await store.commit(try Contract.advance(&machine, .stepCompleted(step: "b", attempt: 1, output: .null)).0)
+            try await store.commit(try Contract.advance(&machine, .completed).0)
+            #expect(try await store.snapshot(id: "w1") == machine.snapshot)
+            #expect(try await store.history(id: "w1").map(\.sequence) == Array(1...7))
+            #expect(try await store.list(WorkflowQuery(status: .running)).isEmpty)
+            #expect(try await store.list(WorkflowQuery(status: .completed)).map(\.id) == ["w1"])
+            #expect(try await store.count(WorkflowQuery(status: .completed)) == 1)
+            #expect(try await store.integrityCheck() == "ok")
+        }
+    }
+
     @Test("concurrent commits share transactions (group commit)")
     func groupCommit() async throws {
         try await withTemporaryDirectory { (dir: String) async throws in
