@@ -47,7 +47,7 @@ public indirect enum EncodedWorkflowWrite: Sendable {
     {
         do {
             let (array, ranges) = try WorkflowJSON.encode(events)
-            return (Data(try WorkflowJSON.encode(snapshot)), EncodedWorkflowEvents(events: events, jsonArray: Data(array), ranges: ranges))
+            return (try WorkflowJSON.encode(snapshot), EncodedWorkflowEvents(events: events, jsonArray: array, ranges: ranges))
         } catch {
             throw WorkflowError(code: .storageFailure, message: "workflow '\(snapshot.id)' cannot be encoded for the store", cause: error)
         }

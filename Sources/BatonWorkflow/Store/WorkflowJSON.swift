@@ -1,3 +1,5 @@
+import Foundation
+
 /// The JSON that stores keep snapshots and events in: exactly what their `Codable` conformances
 /// read (a store decodes with `JSONDecoder`), written straight into bytes.
 ///
@@ -7,21 +9,21 @@
 /// synthesized `CodingKeys`, optionals that are nil are left out, and an enum case with
 /// associated values is `{"case":{"label":value,…}}`, as Swift synthesizes them.
 public enum WorkflowJSON {
-    public static func encode(_ snapshot: WorkflowSnapshot) throws(EncodingError) -> [UInt8] {
-        var writer = JSONBytes(capacity: 1024)
+    public static func encode(_ snapshot: WorkflowSnapshot) throws(EncodingError) -> Data {
+        var writer = JSONBytes(capacity: 2048)
         try writer.write(snapshot)
-        return writer.bytes
+        return writer.bytes.take()
     }
 
-    public static func encode(_ event: WorkflowEvent) throws(EncodingError) -> [UInt8] {
+    public static func encode(_ event: WorkflowEvent) throws(EncodingError) -> Data {
         var writer = JSONBytes(capacity: 256)
         try writer.write(event)
-        return writer.bytes
+        return writer.bytes.take()
     }
 
     /// Events as one JSON array, and where each event's own JSON lies in it.
-    public static func encode(_ events: [WorkflowEvent]) throws(EncodingError) -> (array: [UInt8], ranges: [Range<Int>]) {
-        var writer = JSONBytes(capacity: 2 + 256 * events.count)
+    public static func encode(_ events: [WorkflowEvent]) throws(EncodingError) -> (array: Data, ranges: [Range<Int>]) {
+        var writer = JSONBytes(capacity: 2 + 384 * events.count)
         var ranges: [Range<Int>] = []
         ranges.reserveCapacity(events.count)
         writer.beginArray()
@@ -32,18 +34,75 @@ public enum WorkflowJSON {
             ranges.append(start..<writer.bytes.count)
         }
         writer.endArray()
-        return (writer.bytes, ranges)
+        return (writer.bytes.take(), ranges)
+    }
+}
+
+/// Bytes appended to memory of their own, handed over as `Data` without a copy. An `Array`'s
+/// `append` checks uniqueness and capacity through several calls for every byte; a commit
+/// appends a few thousand.
+struct ByteWriter: ~Copyable {
+    private var start: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        start = .allocate(capacity: self.capacity)
+    }
+
+    deinit { start.deallocate() }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        if count == capacity { grow(count + 1) }
+        start[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress else { return }
+        if count + bytes.count > capacity { grow(count + bytes.count) }
+        (start + count).initialize(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func append(_ text: StaticString) {
+        text.withUTF8Buffer { append(contentsOf: $0) }
+    }
+
+    mutating func append(contentsOf text: String) {
+        var text = text
+        text.withUTF8 { append(contentsOf: $0) }
+    }
+
+    private mutating func grow(_ needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        grown.initialize(from: start, count: count)
+        start.deallocate()
+        start = grown
+        capacity = newCapacity
+    }
+
+    /// The bytes written, as `Data` that owns their memory from now on.
+    consuming func take() -> Data {
+        let data = Data(bytesNoCopy: start, count: count, deallocator: .custom { pointer, _ in pointer.deallocate() })
+        discard self
+        return data
     }
 }
 
 /// A JSON text being written. Containers track only whether a separator is due: every nested
 /// container starts after its parent's key or element separator, so one flag suffices.
-struct JSONBytes {
-    private(set) var bytes: [UInt8] = []
+struct JSONBytes: ~Copyable {
+    var bytes: ByteWriter
     private var first = true
 
     init(capacity: Int) {
-        bytes.reserveCapacity(capacity)
+        bytes = ByteWriter(capacity: capacity)
     }
 
     // MARK: Containers
@@ -78,7 +137,7 @@ struct JSONBytes {
     mutating func key(_ key: StaticString) {
         element()
         bytes.append(UInt8(ascii: "\""))
-        key.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(key)
         bytes.append(UInt8(ascii: "\""))
         bytes.append(UInt8(ascii: ":"))
     }
@@ -109,7 +168,9 @@ struct JSONBytes {
                 case UInt8(ascii: "\r"): bytes.append(UInt8(ascii: "r"))
                 case UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "t"))
                 default:
-                    bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), Self.hexDigit(byte >> 4), Self.hexDigit(byte & 0xF)])
+                    bytes.append("u00")
+                    bytes.append(Self.hexDigit(byte >> 4))
+                    bytes.append(Self.hexDigit(byte & 0xF))
                 }
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
@@ -125,7 +186,7 @@ struct JSONBytes {
     /// holds many, and this runs for every commit).
     mutating func integer<T: BinaryInteger>(_ value: T) {
         guard let value = Int64(exactly: value) else {
-            bytes.append(contentsOf: String(value).utf8)
+            bytes.append(contentsOf: String(value))
             return
         }
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
@@ -142,18 +203,18 @@ struct JSONBytes {
     }
 
     mutating func bool(_ value: Bool) {
-        bytes.append(contentsOf: value ? "true".utf8 : "false".utf8)
+        bytes.append(value ? "true" : "false")
     }
 
     mutating func double(_ value: Double) throws(EncodingError) {
         guard value.isFinite else {
             throw EncodingError.invalidValue(value, .init(codingPath: [], debugDescription: "\(value) is not representable in JSON"))
         }
-        bytes.append(contentsOf: value.description.utf8)
+        bytes.append(contentsOf: value.description)
     }
 
     mutating func null() {
-        bytes.append(contentsOf: "null".utf8)
+        bytes.append("null")
     }
 
     // MARK: Fields

@@ -40,7 +40,7 @@ public enum TestPostgres {
             try await execute("DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE", on: configuration)
             return result
         } catch {
-            try? await execute("DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE", on: configuration)
+            _ = try? await execute("DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE", on: configuration)
             throw error
         }
     }
