@@ -21,11 +21,11 @@ struct SQLiteWorkflowStoreTests {
             #expect(try await reopened.history(id: "w1") == [event])
             #expect(try await reopened.integrityCheck() == "ok")
             let pragmas = try shell("sqlite3", path, "PRAGMA user_version; PRAGMA application_id; PRAGMA journal_mode;")
-            #expect(pragmas.split(separator: "\n") == ["2", "\(0x4261_746E)", "wal"])
+            #expect(pragmas.split(separator: "\n") == ["3", "\(0x4261_746E)", "wal"])
         }
     }
 
-    @Test("a version 1 file is upgraded in place: workflows, histories and commits carry on")
+    @Test("a version 1 file is upgraded in place to the latest schema: workflows, histories and commits carry on")
     func upgradeFromVersion1() async throws {
         try await withTemporaryDirectory { (dir: String) async throws in
             let path = dir + "/baton.sqlite"
@@ -57,7 +57,7 @@ struct SQLiteWorkflowStoreTests {
 
             let store = try SQLiteWorkflowStore(path: path)
             defer { try? store.close() }
-            #expect(try shell("sqlite3", path, "PRAGMA user_version;") == "2")
+            #expect(try shell("sqlite3", path, "PRAGMA user_version;") == "\(SQLiteSchema.latestVersion)")
             #expect(try await store.snapshot(id: "w1") == s)
             #expect(try await store.history(id: "w1") == [created, started])
             #expect(try await store.history(id: "w0") == [])
