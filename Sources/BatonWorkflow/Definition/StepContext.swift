@@ -1,3 +1,5 @@
+import Synchronization
+
 /// What a step (or its compensation) is given when it runs.
 public struct StepContext: Sendable {
     public var workflowID: String
@@ -25,6 +27,10 @@ public struct StepContext: Sendable {
     /// workflow's deadline (nil: neither is set; never negative). Pass it on as the deadline of
     /// the calls the step makes, e.g. as `grpc-timeout`.
     public var timeRemaining: Duration?
+    /// The input as the workflow's typed steps decoded it, shared by its attempts (set by the
+    /// engine): an input never changes, and decoding it for every step was a visible part of a
+    /// step's cost.
+    var decodedInput: DecodedInput?
 
     /// The context of the step or compensation running in this task, set by the engine for the
     /// duration of each attempt. Adapters read it to propagate the deadline and correlation id
@@ -64,6 +70,15 @@ public struct StepContext: Sendable {
         try input.decode(T.self)
     }
 
+    /// ``input(as:)``, decoded once per loaded workflow instance when the engine runs the step.
+    func sharedInput<T: Decodable & Sendable>(as type: T.Type) throws -> T {
+        guard let decodedInput else { return try input(as: T.self) }
+        if let decoded = decodedInput.value(as: T.self) { return decoded }
+        let decoded = try input(as: T.self)
+        decodedInput.store(decoded)
+        return decoded
+    }
+
     /// The output of an earlier step decoded as `T`.
     public func output<T: Decodable>(of step: String, as type: T.Type = T.self) throws -> T {
         guard let value = outputs[step] else {
@@ -99,4 +114,17 @@ public struct Decision: Sendable, Hashable {
     public static let complete = Decision(target: .complete)
     /// Jump to the named step (forwards or back).
     public static func goto(_ step: String) -> Decision { Decision(target: .step(step)) }
+}
+
+/// One workflow instance's input, decoded (see ``StepContext/sharedInput(as:)``).
+final class DecodedInput: Sendable {
+    private let decoded = Mutex<(any Sendable)?>(nil)
+
+    func value<T: Sendable>(as type: T.Type) -> T? {
+        decoded.withLock { $0 as? T }
+    }
+
+    func store(_ value: some Sendable) {
+        decoded.withLock { $0 = value }
+    }
 }

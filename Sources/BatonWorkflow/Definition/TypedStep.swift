@@ -17,7 +17,7 @@ public func typedStep<Input: Decodable & Sendable, Output: Encodable & Sendable>
 ) -> StepAction {
     { context in
         do {
-            return try WorkflowValue(encoding: try await body(context, try context.input(as: Input.self)))
+            return try WorkflowValue(encoding: try await body(context, try context.sharedInput(as: Input.self)))
         } catch let error as any StepErrorConvertible {
             throw error.stepError
         }

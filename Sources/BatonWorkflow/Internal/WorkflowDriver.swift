@@ -17,6 +17,8 @@ struct WorkflowDriver {
     /// The instance's state, including the events not yet durable.
     var machine: WorkflowStateMachine
     let mailbox: WorkflowMailbox
+    /// The input as the typed steps decode it, once for this loaded instance.
+    private let decodedInput = DecodedInput()
     var shutdownSeen = false
     /// Events applied to `machine` since the last commit, in order (see ``flush()``).
     private var unsaved: [WorkflowEvent] = []
@@ -209,7 +211,7 @@ struct WorkflowDriver {
                     continue
                 }
                 let deadline = invocation.deadline
-                let context = StepContext(
+                var context = StepContext(
                     workflowID: snapshot.id,
                     workflowType: snapshot.type,
                     stepName: invocation.step,
@@ -223,6 +225,7 @@ struct WorkflowDriver {
                     metadata: snapshot.metadata ?? [:],
                     timeRemaining: deadline.map { max(.zero, clock.now().duration(to: $0)) }
                 )
+                context.decodedInput = decodedInput
                 pending += 1
                 group.addTask { mailbox.deliver((index, await Self.attempt(body, context: context, deadline: deadline, clock: clock))) }
             }

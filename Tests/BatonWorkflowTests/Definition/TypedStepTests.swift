@@ -63,6 +63,40 @@ struct TypedStepTests {
         await #expect(throws: (any Error).self) { try await action(context(input: ["unexpected": true])) }
         #expect(ran.value == 0)
     }
+
+    /// Counts its decodings, to see how often the engine decodes a workflow's input.
+    struct CountedOrder: Codable, Sendable {
+        fileprivate static let decodings = Counter()
+        var orderID: String
+
+        init(orderID: String) { self.orderID = orderID }
+
+        init(from decoder: any Decoder) throws {
+            Self.decodings.increment()
+            orderID = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .orderID)
+        }
+    }
+
+    @Test("the engine decodes a workflow's input once for all its typed steps and compensations")
+    func inputDecodedOncePerInstance() async throws {
+        let seen = Mutex<[String]>([])
+        let record = typedStep(CountedOrder.self) { context, order in
+            seen.withLock { $0.append("\(context.isCompensation ? "undo:" : "")\(context.stepName) \(order.orderID)") }
+        }
+        let definition = WorkflowDefinition("counted", configuration: .defaults { $0.retry = .none }) {
+            StepDefinition.call("a", action: record, compensate: record)
+            StepDefinition.call("b", action: record, compensate: record)
+            StepDefinition.call("refuse", action: typedStep(CountedOrder.self) { _, _ in throw StepError(.failedPrecondition, "no") })
+        }
+        let engine = try WorkflowEngine(definitions: [definition], store: InMemoryWorkflowStore())
+        let final = try await withRunningEngine(engine) { engine in
+            _ = try await engine.start(type: "counted", id: "w", input: try WorkflowValue(encoding: CountedOrder(orderID: "o-7")))
+            return try await engine.waitForCompletion(id: "w")
+        }
+        #expect(final.status == .compensated)
+        #expect(seen.withLock { $0 } == ["a o-7", "b o-7", "undo:b o-7", "undo:a o-7"])
+        #expect(CountedOrder.decodings.value == 1)
+    }
 }
 
 private final class Counter: Sendable {
