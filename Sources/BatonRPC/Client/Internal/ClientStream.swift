@@ -165,6 +165,14 @@ final class ClientStream: MessageSink, @unchecked Sendable {
 
     func headersComplete(endStream: Bool) {
         headerBlocks += 1
+        let wasFinished = finished
+        interpretHeaders(endStream: endStream)
+        // A header block that ended the call while the server keeps its side open (a non-gRPC
+        // answer, or a status before any message) resets the stream: nothing more is read.
+        if finished, !wasFinished, !endStream { resetOpenStream() }
+    }
+
+    private func interpretHeaders(endStream: Bool) {
         if headerBlocks == 1 {
             guard httpStatus == "200" else {
                 let status = httpStatus
@@ -207,11 +215,17 @@ final class ClientStream: MessageSink, @unchecked Sendable {
             }
         } catch {
             connection?.consume(streamID: id, count: bytes.count)
-            connection?.session?.submitReset(streamID: id, errorCode: UInt32(NGHTTP2_CANCEL.rawValue))
+            resetOpenStream()
             complete(.failure(error))
             return
         }
         connection?.consume(streamID: id, count: credit.received(dataBytes: bytes.count, messageBytes: messageBytes))
+    }
+
+    /// RST_STREAM(CANCEL) for a call that ended while the server's side is still open. Called
+    /// on the loop from nghttp2's callbacks: the reset goes out with the connection's next flush.
+    private func resetOpenStream() {
+        connection?.session?.submitReset(streamID: id, errorCode: UInt32(NGHTTP2_CANCEL.rawValue))
     }
 
     /// The caller took a message of `count` bytes.
