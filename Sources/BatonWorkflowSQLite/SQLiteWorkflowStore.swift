@@ -315,38 +315,25 @@ public final class SQLiteWorkflowStore: WorkflowStore {
             // The fence is in the update's WHERE clause, so a commit that holds it (the usual
             // case) reads nothing; only a refused one reads the row again, to say why.
             let snapshot = commit.snapshot
-            if let row = rows.row(commit.workflowID), row.version == commit.expectedVersion, row.status == snapshot.status, !snapshot.isFinished {
-                let sameStatus = try db.cachedStatement(
-                    sql: """
-                        UPDATE workflows SET version = ?, updated_at = ?, snapshot = ?
-                        WHERE workflow_key = ? AND id = ? AND version = ? AND (owner IS NULL OR owner = ?)
-                        RETURNING workflow_key
-                        """
-                )
-                let key = try sameStatus.step([
-                    .integer(snapshot.version), .integer(snapshot.updatedAt.nanosecondsSinceEpoch), .blob(snapshotJSON),
-                    .integer(row.key), .text(commit.workflowID), .integer(commit.expectedVersion), .text(commit.owner),
-                ])
-                if let key { return try committed(key) }
+            let row = rows.row(commit.workflowID).flatMap { $0.version == commit.expectedVersion ? $0 : nil }
+            // The arguments of every update below (see `SQL`).
+            let arguments: [SQLiteArgument] = [
+                .text(snapshot.status.rawValue), .bool(snapshot.isFinished), .integer(snapshot.version),
+                .integer(snapshot.updatedAt.nanosecondsSinceEpoch), .blob(snapshotJSON), row.map { .integer($0.key) } ?? .null,
+                .text(commit.workflowID), .integer(commit.expectedVersion), .text(commit.owner),
+            ]
+            if let row {
+                // The row's key is known: no RETURNING (SQLite would buffer the returned row in a
+                // temporary table it opens and closes for every update), and, while the status
+                // stays, no indexed column set.
+                let keepsStatus = row.status == snapshot.status && !snapshot.isFinished
+                try db.cachedStatement(sql: keepsStatus ? SQL.updateKeepingStatus : SQL.updateByKey).step(arguments)
+                if db.changesCount == 1 { return try committed(row.key) }
                 // What was remembered no longer holds (a batch rolled back, say): the general
                 // path below decides, by id.
                 rows.forget(commit.workflowID)
             }
-            let update = try db.cachedStatement(
-                sql: """
-                    UPDATE workflows SET status = ?, finished = ?, version = ?, updated_at = ?, snapshot = ?,
-                        owner = CASE WHEN ? THEN NULL ELSE owner END,
-                        lease_until = CASE WHEN ? THEN NULL ELSE lease_until END
-                    WHERE id = ? AND version = ? AND (owner IS NULL OR owner = ?)
-                    RETURNING workflow_key
-                    """
-            )
-            let key = try update.step([
-                .text(snapshot.status.rawValue), .bool(snapshot.isFinished), .integer(snapshot.version),
-                .integer(snapshot.updatedAt.nanosecondsSinceEpoch), .blob(snapshotJSON), .bool(snapshot.isFinished),
-                .bool(snapshot.isFinished), .text(commit.workflowID), .integer(commit.expectedVersion), .text(commit.owner),
-            ])
-            guard let key else { try refuse(commit, db) }
+            guard let key = try db.cachedStatement(sql: SQL.updateByID).step(arguments) else { try refuse(commit, db) }
             return try committed(key)
 
             func committed(_ key: Int64) throws -> EncodedWorkflowWrite.Result {
@@ -355,6 +342,23 @@ public final class SQLiteWorkflowStore: WorkflowStore {
                 return .committed
             }
         }
+    }
+
+    /// A commit's updates of its workflow's row, all with the same numbered parameters: the new
+    /// status (?1), finished (?2: a finished workflow also lets go of its lease), version (?3),
+    /// update time (?4) and snapshot (?5); the row's key (?6, when known); the fence: id (?7),
+    /// the version the commit expects (?8) and its lease owner (?9).
+    private enum SQL {
+        private static let fields = """
+            status = ?1, finished = ?2, version = ?3, updated_at = ?4, snapshot = ?5,
+                owner = CASE WHEN ?2 THEN NULL ELSE owner END, lease_until = CASE WHEN ?2 THEN NULL ELSE lease_until END
+            """
+        private static let fence = "id = ?7 AND version = ?8 AND (owner IS NULL OR owner = ?9)"
+        /// Sets no indexed column (`status`, `finished`, `owner`), so touches no index.
+        static let updateKeepingStatus = "UPDATE workflows SET version = ?3, updated_at = ?4, snapshot = ?5 WHERE workflow_key = ?6 AND \(fence)"
+        static let updateByKey = "UPDATE workflows SET \(fields) WHERE workflow_key = ?6 AND \(fence)"
+        /// For a row the store did not write last (or has forgotten): finds it by id, returns its key.
+        static let updateByID = "UPDATE workflows SET \(fields) WHERE \(fence) RETURNING workflow_key"
     }
 
     /// Says why a commit's fenced update changed nothing.
@@ -368,7 +372,7 @@ public final class SQLiteWorkflowStore: WorkflowStore {
     /// Inserts the events of one write as one row: their JSON array, encoded by the caller.
     private static func insert(_ events: EncodedWorkflowEvents, of workflowKey: Int64, _ db: Database) throws {
         guard let first = events.events.first else { return }
-        _ = try db.cachedStatement(sql: "INSERT INTO workflow_events (workflow_key, first_sequence, events) VALUES (?, ?, ?)")
+        try db.cachedStatement(sql: "INSERT INTO workflow_events (workflow_key, first_sequence, events) VALUES (?, ?, ?)")
             .step([.integer(workflowKey), .integer(first.sequence), .blob(events.jsonArray)])
     }
 }

@@ -111,10 +111,10 @@ final class GroupCommitter: EncodedWorkflowWriteQueue {
     /// Runs `body` in one transaction. Its BEGIN and COMMIT are prepared once per connection:
     /// GRDB's `inTransaction` parses both again for every transaction, a cost a lone write feels.
     private static func inTransaction<T>(_ db: Database, _ body: () throws -> T) throws -> T {
-        _ = try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").step()
+        try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").step()
         do {
             let result = try body()
-            _ = try db.cachedStatement(sql: "COMMIT TRANSACTION").step()
+            try db.cachedStatement(sql: "COMMIT TRANSACTION").step()
             return result
         } catch {
             if db.isInsideTransaction { try? db.rollback() }

@@ -3,13 +3,14 @@ import Synchronization
 
 /// What the store last wrote to each unfinished workflow's row: its key, status and version.
 ///
-/// A commit that leaves the status as it was (a step completes, the next starts) and finds the
-/// row at the version it last wrote can then update the row by its key and touch no index: no
-/// lookup through the `id` index, and no delete and re-insert in the `status` and `unfinished`
-/// indexes, which SQLite does for every indexed column named in an UPDATE's SET, changed or not.
-/// Any other commit (the first after opening, a status change, an end) takes the general path,
-/// and so does one whose fast update finds the row otherwise than remembered (it checks the id
-/// too, so it never touches another workflow's row, even after a rolled-back batch).
+/// A commit that finds the row at the version it last wrote can then update the row by its key:
+/// no lookup through the `id` index and no `RETURNING` of the key. One that also leaves the status
+/// as it was (a step completes, the next starts) touches no index at all: no delete and re-insert
+/// in the `status` and `unfinished` indexes, which SQLite does for every indexed column named in
+/// an UPDATE's SET, changed or not. Any other commit (the first after opening, say) takes the
+/// general path by id, and so does one whose update by key finds the row otherwise than
+/// remembered (it checks the id too, so it never touches another workflow's row, even after a
+/// rolled-back batch).
 ///
 /// Bounded: it forgets everything when it reaches ``capacity`` rows (a million parked
 /// workflows must not keep a million entries); a forgotten row takes the general path once.
