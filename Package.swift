@@ -114,6 +114,7 @@ let package = Package(
         .library(name: "BatonRPCAdapterSupport", targets: ["BatonRPCAdapterSupport"]),
         .library(name: "BatonServer", targets: ["BatonServer"]),
         .executable(name: "baton", targets: ["BatonCommand"]),
+        .library(name: "BatonAllocator", targets: ["BatonAllocator"]),
     ] + orchestrators.flatMap(orchestratorProducts) + rpcAdapters.map(rpcAdapterProduct),
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -136,6 +137,18 @@ let package = Package(
             name: "CProtobufC",
             pkgConfig: "libprotobuf-c",
             providers: [.apt(["libprotobuf-c-dev"])]
+        ),
+        .systemLibrary(
+            name: "CJemalloc",
+            pkgConfig: "jemalloc",
+            providers: [.apt(["libjemalloc-dev"])]
+        ),
+
+        // MARK: The executables' memory allocator (jemalloc; see Allocator.swift)
+        .target(
+            name: "BatonAllocator",
+            dependencies: ["CJemalloc"],
+            swiftSettings: swiftSettings
         ),
 
         // MARK: Protobuf runtime for generated messages
@@ -175,6 +188,7 @@ let package = Package(
         .executableTarget(
             name: "BatonInteropServer",
             dependencies: [
+                "BatonAllocator",
                 "BatonInterop",
                 "BatonRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -268,6 +282,7 @@ let package = Package(
         .executableTarget(
             name: "BatonCommand",
             dependencies: [
+                "BatonAllocator",
                 "BatonServer", "BatonAPI", "BatonRPC", "BatonWorkflow", "BatonWorkflowSQLite", "BatonWorkflowPostgres", "BatonReferenceServices",
                 "OrderFulfillment", "OrderFulfillmentInMemory", "OrderFulfillmentRPC", "IdentityOperations", "IdentityOperationsInMemory",
                 "IdentityOperationsRPC", "SupplyChainOperations", "SupplyChainOperationsInMemory", "SupplyChainOperationsRPC",
@@ -386,7 +401,7 @@ let package = Package(
         .testTarget(
             name: "BatonServerTests",
             dependencies: [
-                "BatonServer", "BatonAPI", "BatonRPC", "BatonWorkflow", "BatonWorkflowSQLite", "BatonWorkflowPostgres",
+                "BatonAllocator", "BatonServer", "BatonAPI", "BatonRPC", "BatonWorkflow", "BatonWorkflowSQLite", "BatonWorkflowPostgres",
                 "SupplyChainOperations", "SupplyChainOperationsInMemory",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -32,6 +32,8 @@ let package = Package(
             name: "SagaBenchmark",
             dependencies: [
                 "BenchmarkSupport",
+                // The allocator `baton serve` runs the engine on (jemalloc), so that the engine is measured as it runs there.
+                .product(name: "BatonAllocator", package: "Baton"),
                 .product(name: "BatonWorkflow", package: "Baton"),
                 .product(name: "BatonWorkflowSQLite", package: "Baton"),
                 .product(name: "Logging", package: "swift-log"),

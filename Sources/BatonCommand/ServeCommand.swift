@@ -1,4 +1,5 @@
 import ArgumentParser
+import BatonAllocator
 import BatonServer
 import BatonWorkflow
 import BatonWorkflowPostgres
@@ -73,6 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
         let settings = try settings()
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let logger = Logger(label: "baton")
+        logger.info("starting", metadata: ["allocator": "\(Allocator.name)"])
         let composition = try await Orchestrators.compose(settings: settings, logger: logger)
         let (store, storeService) = try await openStore(settings.store, logger: logger)
         let server = try BatonCoordinationServer(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BatonAllocator
 import BatonRPC
 import BatonReferenceServices
 import Foundation
@@ -47,6 +48,7 @@ struct ServicesCommand: AsyncParsableCommand {
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let logger = Logger(label: "baton.services")
+        logger.info("starting", metadata: ["allocator": "\(Allocator.name)"])
         let references: ReferenceServices
         do {
             references = try ReferenceServices(

@@ -1,7 +1,8 @@
 import ArgumentParser
-import Foundation
+import BatonAllocator
 import BatonInterop
 import BatonRPC
+import Foundation
 import Logging
 import ServiceLifecycle
 
@@ -23,6 +24,7 @@ struct InteropServerCommand: AsyncParsableCommand {
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let logger = Logger(label: "baton.interop")
+        logger.info("starting", metadata: ["allocator": "\(Allocator.name)"])
         let services: [any RPCService] = [InteropTestService(), HealthService()]
         let reflection = ReflectionService(files: BatonInteropProtoFiles.all, hosting: services)
         let server = RPCServer(

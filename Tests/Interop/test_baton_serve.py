@@ -90,6 +90,13 @@ def test_place_order_completes_with_every_step(baton):
     assert outputs["process-payment"]["amountMinor"] == 2500
 
 
+def test_serve_runs_on_jemalloc(baton_serve):
+    # The executables link jemalloc (BatonAllocator); the server says which allocator serves its
+    # malloc, checked by comparing the process's bound `malloc` with jemalloc's own.
+    head = baton_serve.log_head()
+    assert "allocator=jemalloc 5." in head, head
+
+
 def test_declined_payment_is_compensated_exactly(baton):
     placed = baton.place_order("o-big", quantity=80)  # 1000.00 is past the 500.00 demo limit
     workflow = baton.wait(placed.workflow_id)

@@ -50,15 +50,6 @@ public enum ProcessMemory {
         return (rss, hwm)
     }
 
-    /// Returns free heap pages to the kernel, so that a following RSS delta counts live memory
-    /// rather than what earlier phases freed and the allocator kept.
-    public static func trim() {
-        // glibc's malloc_trim (malloc.h is not part of the Glibc module).
-        typealias MallocTrim = @convention(c) (Int) -> Int32
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
-        _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
-    }
-
     /// User plus system CPU time used by this process so far, in seconds.
     public static func cpuSeconds() -> Double {
         var usage = rusage()

@@ -1,3 +1,4 @@
+import BatonAllocator
 import BatonWorkflow
 import BenchmarkSupport
 
@@ -36,7 +37,7 @@ enum ParkedRun {
     static func run(directory: String, counts: [Int], starters: Int, rssLimitMiB: Int) async throws -> Result {
         let path = "\(directory)/parked.sqlite"
         var result = try await SagaWorkload.withEngine(directory: directory, name: "parked") { engine, _, bus in
-            ProcessMemory.trim()
+            Allocator.releaseFreeMemory()
             var result = Result(
                 baselineRSSKiB: ProcessMemory.residentKiB().rss,
                 points: [],
@@ -82,7 +83,7 @@ enum ParkedRun {
                     }
                 }
                 result.stoppedAtLimit = overLimit.current != 0
-                ProcessMemory.trim()
+                Allocator.releaseFreeMemory()
                 let memory = ProcessMemory.residentKiB()
                 result.points.append(
                     Point(
@@ -106,7 +107,7 @@ enum ParkedRun {
         }
         // The engine has stopped (its drivers exited) and the store is closed: what RSS falls
         // back to shows whether the per-workflow memory was held by the engine.
-        ProcessMemory.trim()
+        Allocator.releaseFreeMemory()
         result.afterShutdownRSSKiB = ProcessMemory.residentKiB().rss
         return result
     }

@@ -1,3 +1,4 @@
+import BatonAllocator
 import BenchmarkSupport
 
 /// Prints what the benchmark measured: Markdown tables on standard output.
@@ -8,6 +9,7 @@ struct Report {
     func header() {
         print("# Durable saga benchmark (BatonWorkflow on SQLite, WAL, synchronous=FULL, group commit)")
         print("machine: \(Machine.description); load average at start: \(Machine.loadAverage)")
+        print("allocator: \(Allocator.name) (as in `baton serve`)")
         print("files in: \(directory)")
         print("saga: 4 call steps with compensations, trivial in-process bodies; 11 durable events in 5 writes per completed saga (the create carries the first step's start)")
         print()
