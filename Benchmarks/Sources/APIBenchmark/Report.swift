@@ -72,10 +72,11 @@ struct Report {
                 + "\(f2(p99 / T.startP99Milliseconds)) | \(met(p99 < T.startP99Milliseconds)) |"
         )
         let adapters = options.adapters == .rpc ? "RPC adapters" : "in-memory adapters (the target is for RPC adapters)"
-        if let best = orderThroughput.max(by: { $0.perSecond < $1.perSecond }) {
+        // The target holds at every concurrency measured (issue 5 names 64 and 1,024): the lowest decides.
+        if let lowest = orderThroughput.min(by: { $0.perSecond < $1.perSecond }) {
             print(
-                "| ≥ \(f0(T.sagasPerSecond)) completed PlaceOrder sagas/s | \(f0(best.perSecond)) at \(best.concurrency) concurrent, \(adapters) | "
-                    + "\(f2(best.perSecond / T.sagasPerSecond)) | \(met(best.perSecond >= T.sagasPerSecond)) |"
+                "| ≥ \(f0(T.sagasPerSecond)) completed PlaceOrder sagas/s at every concurrency | lowest: \(f0(lowest.perSecond)) at \(lowest.concurrency) concurrent, \(adapters) | "
+                    + "\(f2(lowest.perSecond / T.sagasPerSecond)) | \(met(lowest.perSecond >= T.sagasPerSecond)) |"
             )
         }
         print()

@@ -48,7 +48,7 @@ struct Report {
     }
 
     func parked(_ result: ParkedRun.Result) {
-        print("## Parked workflows (waiting for a signal), RSS after malloc_trim; baseline \(mib(result.baselineRSSKiB)) MiB")
+        print("## Parked workflows (waiting for a signal), RSS once the allocator returned its free pages; baseline \(mib(result.baselineRSSKiB)) MiB")
         print("| parked | RSS MiB | RSS − baseline MiB | bytes per parked workflow | store file MiB | elapsed s |")
         print("|---:|---:|---:|---:|---:|---:|")
         for p in result.points {
