@@ -59,7 +59,12 @@ public struct Metadata: Hashable, Sendable, ExpressibleByDictionaryLiteral, Sequ
     /// `key` lower-cased; the same string (no copy) when it is lower-case ASCII already, as
     /// keys almost always are.
     private static func normalized(_ key: String) -> String {
-        key.utf8.contains { ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) || $0 >= 0x80 } ? key.lowercased() : key
+        func needsLowering(_ byte: UInt8) -> Bool { (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || byte >= 0x80 }
+        // Scanned as contiguous bytes: iterating the UTF-8 view byte by byte cost more than the
+        // lookup it serves.
+        let lower = key.utf8.withContiguousStorageIfAvailable { !$0.contains(where: needsLowering) }
+            ?? !key.utf8.contains(where: needsLowering)
+        return lower ? key : key.lowercased()
     }
 
     public func makeIterator() -> IndexingIterator<[(key: String, value: Value)]> {

@@ -45,5 +45,5 @@ public struct RPCWriter<Message: ProtobufMessage>: Sendable {
 
 /// Where typed writers send their messages (a server response or a client request stream).
 protocol MessageSink: Sendable {
-    func write<M: ProtobufMessage>(_ message: M) async throws
+    nonisolated(nonsending) func write<M: ProtobufMessage>(_ message: M) async throws
 }

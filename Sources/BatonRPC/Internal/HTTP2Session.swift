@@ -195,8 +195,10 @@ final class HTTP2Session {
 
     // MARK: Callback entry points (called from HTTP2Callbacks)
 
-    fileprivate static func from(_ userData: UnsafeMutableRawPointer?) -> HTTP2Session {
-        Unmanaged<HTTP2Session>.fromOpaque(userData!).takeUnretainedValue()
+    /// Runs `body` with the session `userData` points at, borrowed: no retain and release per
+    /// callback (nghttp2 calls back once per header field).
+    fileprivate static func with<R>(_ userData: UnsafeMutableRawPointer?, _ body: (HTTP2Session) -> R) -> R {
+        Unmanaged<HTTP2Session>.fromOpaque(userData!)._withUnsafeGuaranteedRef(body)
     }
 }
 
@@ -225,24 +227,28 @@ private struct HTTP2Callbacks: @unchecked Sendable {
 }
 
 private let onBeginHeaders: nghttp2_on_begin_headers_callback = { _, frame, userData in
-    let session = HTTP2Session.from(userData)
-    session.delegate?.http2BeginHeaders(streamID: frame!.pointee.hd.stream_id)
+    HTTP2Session.with(userData) { $0.delegate?.http2BeginHeaders(streamID: frame!.pointee.hd.stream_id) }
     return 0
 }
 
 private let onHeader: nghttp2_on_header_callback = { _, frame, name, nameLength, value, valueLength, _, userData in
-    let session = HTTP2Session.from(userData)
-    let accepted = session.delegate?.http2Header(
-        streamID: frame!.pointee.hd.stream_id,
-        name: UnsafeRawBufferPointer(start: name, count: nameLength),
-        value: UnsafeRawBufferPointer(start: value, count: valueLength)
-    ) ?? false
+    let accepted = HTTP2Session.with(userData) { session in
+        session.delegate?.http2Header(
+            streamID: frame!.pointee.hd.stream_id,
+            name: UnsafeRawBufferPointer(start: name, count: nameLength),
+            value: UnsafeRawBufferPointer(start: value, count: valueLength)
+        ) ?? false
+    }
     return accepted ? 0 : Int32(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
 }
 
 private let onFrameRecv: nghttp2_on_frame_recv_callback = { _, frame, userData in
-    let session = HTTP2Session.from(userData)
-    let header = frame!.pointee.hd
+    HTTP2Session.with(userData) { session in frameReceived(frame!, by: session) }
+    return 0
+}
+
+private func frameReceived(_ frame: UnsafePointer<nghttp2_frame>, by session: HTTP2Session) {
+    let header = frame.pointee.hd
     let endStream = header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
     switch Int(header.type) {
     case Int(NGHTTP2_HEADERS.rawValue):
@@ -251,13 +257,12 @@ private let onFrameRecv: nghttp2_on_frame_recv_callback = { _, frame, userData i
         if endStream { session.delegate?.http2DataEndStream(streamID: header.stream_id) }
     case Int(NGHTTP2_GOAWAY.rawValue):
         session.delegate?.http2GoAway(
-            lastStreamID: frame!.pointee.goaway.last_stream_id,
-            errorCode: frame!.pointee.goaway.error_code
+            lastStreamID: frame.pointee.goaway.last_stream_id,
+            errorCode: frame.pointee.goaway.error_code
         )
     default:
         break
     }
-    return 0
 }
 
 private let onFrameSend: nghttp2_on_frame_send_callback = { _, frame, userData in
@@ -265,35 +270,31 @@ private let onFrameSend: nghttp2_on_frame_send_callback = { _, frame, userData i
     let type = UInt32(header.type)
     if (type == NGHTTP2_HEADERS.rawValue || type == NGHTTP2_DATA.rawValue),
        header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0 {
-        HTTP2Session.from(userData).delegate?.http2SentEndStream(streamID: header.stream_id)
+        HTTP2Session.with(userData) { $0.delegate?.http2SentEndStream(streamID: header.stream_id) }
     }
     return 0
 }
 
 private let onDataChunk: nghttp2_on_data_chunk_recv_callback = { _, _, streamID, data, length, userData in
-    let session = HTTP2Session.from(userData)
-    session.delegate?.http2Data(streamID: streamID, bytes: UnsafeRawBufferPointer(start: data, count: length))
+    HTTP2Session.with(userData) { $0.delegate?.http2Data(streamID: streamID, bytes: UnsafeRawBufferPointer(start: data, count: length)) }
     return 0
 }
 
 private let onStreamClose: nghttp2_on_stream_close_callback = { _, streamID, errorCode, userData in
-    let session = HTTP2Session.from(userData)
-    session.delegate?.http2StreamClosed(streamID: streamID, errorCode: errorCode)
+    HTTP2Session.with(userData) { $0.delegate?.http2StreamClosed(streamID: streamID, errorCode: errorCode) }
     return 0
 }
 
 private let onInvalidFrame: nghttp2_on_invalid_frame_recv_callback = { _, _, _, userData in
-    let session = HTTP2Session.from(userData)
-    session.delegate?.http2ProtocolError()
+    HTTP2Session.with(userData) { $0.delegate?.http2ProtocolError() }
     return 0
 }
 
 private let readData: nghttp2_data_source_read_callback = { _, streamID, buffer, length, flags, _, userData in
-    let session = HTTP2Session.from(userData)
-    guard let chunk = session.delegate?.http2ReadData(
-        streamID: streamID,
-        into: UnsafeMutableRawBufferPointer(start: buffer, count: length)
-    ) else {
+    let chunk = HTTP2Session.with(userData) { session in
+        session.delegate?.http2ReadData(streamID: streamID, into: UnsafeMutableRawBufferPointer(start: buffer, count: length))
+    }
+    guard let chunk else {
         return Int(NGHTTP2_ERR_DEFERRED.rawValue)
     }
     switch chunk.end {

@@ -90,7 +90,7 @@ final class InboundMessages: Sendable {
     }
 
     /// The next message's bytes; nil at the end of the stream.
-    func nextBytes() async throws -> ByteBuffer? {
+    nonisolated(nonsending) func nextBytes() async throws -> ByteBuffer? {
         enum Next { case message(ByteBuffer), end(Result<Void, RPCError>), wait }
         let next = state.withLock { state -> Next in
             if state.head < state.messages.count {
@@ -143,14 +143,14 @@ final class InboundMessages: Sendable {
     }
 
     /// The next message decoded as `M`; nil at the end of the stream.
-    func next<M: ProtobufMessage>(_ type: M.Type) async throws -> M? {
+    nonisolated(nonsending) func next<M: ProtobufMessage>(_ type: M.Type) async throws -> M? {
         guard let bytes = try await nextBytes() else { return nil }
         return try Self.decode(M.self, bytes)
     }
 
     /// Exactly one message followed by the end of the stream (unary and server-streaming
     /// requests, unary and client-streaming responses).
-    func single<M: ProtobufMessage>(_ type: M.Type = M.self) async throws -> M {
+    nonisolated(nonsending) func single<M: ProtobufMessage>(_ type: M.Type = M.self) async throws -> M {
         guard let bytes = try await onlyMessageBytes(M.protoMessageName) else {
             throw RPCError(code: .unimplemented, message: "expected one \(M.protoMessageName) message, received none")
         }
@@ -158,7 +158,7 @@ final class InboundMessages: Sendable {
     }
 
     /// The stream's only message once it has ended; nil when it had none.
-    private func onlyMessageBytes(_ name: String) async throws -> ByteBuffer? {
+    private nonisolated(nonsending) func onlyMessageBytes(_ name: String) async throws -> ByteBuffer? {
         if let ready = state.withLock({ $0.onlyMessage(name) }) { return try handOver(ready) }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in

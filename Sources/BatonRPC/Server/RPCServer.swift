@@ -147,7 +147,7 @@ public final class RPCServer: Service, Sendable {
             return first
         }
         if !drained {
-            logger.warning("grace period over: cancelling \(tracker.activeCalls) open calls")
+            logger.warning("grace period over: cancelling the open calls of \(tracker.connectionCount) connections")
             tracker.closeAll()
             await tracker.waitUntilIdle()
         }

@@ -32,7 +32,7 @@ public struct RPCRouter: Sendable {
         _ method: MethodDescriptor,
         request: Request.Type = Request.self,
         response: Response.Type = Response.self,
-        handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
+        handler: nonisolated(nonsending) @escaping @Sendable (Request, ServerContext) async throws -> Response
     ) {
         handlers[method.path] = ServerMethodHandler(descriptor: method, kind: .unary) { call in
             let request: Request = try await call.requests.single()
@@ -46,7 +46,7 @@ public struct RPCRouter: Sendable {
         _ method: MethodDescriptor,
         request: Request.Type = Request.self,
         response: Response.Type = Response.self,
-        handler: @escaping @Sendable (Request, RPCWriter<Response>, ServerContext) async throws -> Void
+        handler: nonisolated(nonsending) @escaping @Sendable (Request, RPCWriter<Response>, ServerContext) async throws -> Void
     ) {
         handlers[method.path] = ServerMethodHandler(descriptor: method, kind: .serverStreaming) { call in
             let request: Request = try await call.requests.single()
@@ -59,7 +59,7 @@ public struct RPCRouter: Sendable {
         _ method: MethodDescriptor,
         request: Request.Type = Request.self,
         response: Response.Type = Response.self,
-        handler: @escaping @Sendable (RPCRequestStream<Request>, ServerContext) async throws -> Response
+        handler: nonisolated(nonsending) @escaping @Sendable (RPCRequestStream<Request>, ServerContext) async throws -> Response
     ) {
         handlers[method.path] = ServerMethodHandler(descriptor: method, kind: .clientStreaming) { call in
             let response = try await handler(RPCRequestStream(call.requests), call.context)
@@ -72,7 +72,7 @@ public struct RPCRouter: Sendable {
         _ method: MethodDescriptor,
         request: Request.Type = Request.self,
         response: Response.Type = Response.self,
-        handler: @escaping @Sendable (RPCRequestStream<Request>, RPCWriter<Response>, ServerContext) async throws -> Void
+        handler: nonisolated(nonsending) @escaping @Sendable (RPCRequestStream<Request>, RPCWriter<Response>, ServerContext) async throws -> Void
     ) {
         handlers[method.path] = ServerMethodHandler(descriptor: method, kind: .bidirectionalStreaming) { call in
             try await handler(RPCRequestStream(call.requests), RPCWriter(call.writer), call.context)
@@ -93,17 +93,16 @@ public enum RPCKind: Sendable, Hashable {
 /// The handlers by `:path`, found from the header's bytes without building a String (this runs
 /// for every call).
 struct MethodTable: Sendable {
-    private var buckets: [UInt64: [(path: [UInt8], handler: ServerMethodHandler)]] = [:]
+    private var buckets: [UInt64: [ServerMethodHandler]] = [:]
 
     init(_ handlers: [String: ServerMethodHandler]) {
-        for (path, handler) in handlers {
-            let bytes = Array(path.utf8)
-            buckets[bytes.withUnsafeBytes(Self.hash), default: []].append((bytes, handler))
+        for handler in handlers.values {
+            buckets[handler.pathBytes.withUnsafeBytes(Self.hash), default: []].append(handler)
         }
     }
 
     func handler(forPath path: UnsafeRawBufferPointer) -> ServerMethodHandler? {
-        buckets[Self.hash(path)]?.first { $0.path.elementsEqual(path) }?.handler
+        buckets[Self.hash(path)]?.first { $0.matches(path: path) }
     }
 
     /// FNV-1a: cheap, and enough to spread a server's few hundred paths.

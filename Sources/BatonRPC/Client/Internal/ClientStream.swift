@@ -69,7 +69,7 @@ final class ClientStream: MessageSink, @unchecked Sendable {
 
     // MARK: Caller side
 
-    func write<M: ProtobufMessage>(_ message: M) async throws {
+    nonisolated(nonsending) func write<M: ProtobufMessage>(_ message: M) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             onLoop { self.enqueue(message, continuation) }
         }

@@ -1,7 +1,10 @@
 import NIOCore
 import Synchronization
 
-/// The server's open connections and calls, for graceful shutdown.
+/// The server's open connections, for graceful shutdown. A connection leaves only once it has
+/// closed, and closing ends every call on it: no connection left means no call left. (Calls
+/// are counted per connection, on its event loop; a server-wide count would take a lock
+/// shared by every loop twice per call.)
 final class ConnectionTracker: Sendable {
     private struct Entry: @unchecked Sendable {
         let handler: ServerConnectionHandler
@@ -10,7 +13,6 @@ final class ConnectionTracker: Sendable {
 
     private struct State {
         var connections: [ObjectIdentifier: Entry] = [:]
-        var activeCalls = 0
         var idleWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
         var nextWaiter = 0
         var draining = false
@@ -34,22 +36,10 @@ final class ConnectionTracker: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
-    func callStarted() {
-        state.withLock { $0.activeCalls += 1 }
-    }
-
-    func callEnded() {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.activeCalls -= 1
-            return takeWaitersIfIdle(&state)
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-
-    var activeCalls: Int { state.withLock { $0.activeCalls } }
+    var connectionCount: Int { state.withLock { $0.connections.count } }
 
     private func takeWaitersIfIdle(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
-        guard state.activeCalls == 0, state.connections.isEmpty else { return [] }
+        guard state.connections.isEmpty else { return [] }
         let waiters = Array(state.idleWaiters.values)
         state.idleWaiters.removeAll()
         return waiters
@@ -74,7 +64,7 @@ final class ConnectionTracker: Sendable {
         }
     }
 
-    /// Returns when no connection and no call is left, or when the task is cancelled.
+    /// Returns when no connection is left, or when the task is cancelled.
     func waitUntilIdle() async {
         let id = state.withLock { state -> Int in
             defer { state.nextWaiter += 1 }
@@ -83,7 +73,7 @@ final class ConnectionTracker: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let resumeNow = state.withLock { state -> Bool in
-                    if Task.isCancelled || (state.activeCalls == 0 && state.connections.isEmpty) { return true }
+                    if Task.isCancelled || state.connections.isEmpty { return true }
                     state.idleWaiters[id] = continuation
                     return false
                 }

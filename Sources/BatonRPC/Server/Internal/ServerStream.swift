@@ -3,6 +3,7 @@ import NIOCore
 
 /// One call on a server connection. Its state belongs to the connection's event loop; the
 /// handler task reaches it only through ``write(_:)`` and ``finish(_:)``, which hop there.
+/// Its state is `@exclusivity(unchecked)` on the terms given at `ServerConnectionHandler`.
 final class ServerStream: MessageSink, @unchecked Sendable {
     let id: Int32
     let eventLoop: any EventLoop
@@ -10,41 +11,41 @@ final class ServerStream: MessageSink, @unchecked Sendable {
 
     // Request headers, checked by the header callback as they arrive. A value is kept as text
     // only when the call is refused for it (for the error message).
-    var handler: ServerMethodHandler?
+    @exclusivity(unchecked) var handler: ServerMethodHandler?
     /// `:path`, when no handler matched it.
-    var unknownPath = ""
+    @exclusivity(unchecked) var unknownPath = ""
     /// `:method` unless it is POST; a missing header is refused as empty.
-    var unexpectedMethod: String? = ""
+    @exclusivity(unchecked) var unexpectedMethod: String? = ""
     /// `content-type` unless it is gRPC's; a missing header is refused as empty.
-    var unexpectedContentType: String? = ""
-    var timeout: Duration?
-    var malformedTimeout: String?
-    var unsupportedEncoding: String?
-    var metadata = Metadata()
-    var headerBytes = 0
-    var headerError: RPCError?
+    @exclusivity(unchecked) var unexpectedContentType: String? = ""
+    @exclusivity(unchecked) var timeout: Duration?
+    @exclusivity(unchecked) var malformedTimeout: String?
+    @exclusivity(unchecked) var unsupportedEncoding: String?
+    @exclusivity(unchecked) var metadata = Metadata()
+    @exclusivity(unchecked) var headerBytes = 0
+    @exclusivity(unchecked) var headerError: RPCError?
 
     // Request body.
-    var deframer: MessageDeframer
-    var inbound: InboundMessages?
-    var remoteClosed = false
-    var credit = InboundCredit()
+    @exclusivity(unchecked) var deframer: MessageDeframer
+    @exclusivity(unchecked) var inbound: InboundMessages?
+    @exclusivity(unchecked) var remoteClosed = false
+    @exclusivity(unchecked) var credit = InboundCredit()
 
     // Response.
-    var context: ServerContext?
+    @exclusivity(unchecked) var context: ServerContext?
     /// Headers completed and the call counts as active (until `finished`).
-    var isCall = false
-    var task: Task<Void, Never>?
-    var outbound = OutboundBuffer()
-    var headersSent = false
-    var pendingTrailers: (any HTTP2HeaderFields)?
+    @exclusivity(unchecked) var isCall = false
+    @exclusivity(unchecked) var task: Task<Void, Never>?
+    @exclusivity(unchecked) var outbound = OutboundBuffer()
+    @exclusivity(unchecked) var headersSent = false
+    @exclusivity(unchecked) var pendingTrailers: (any HTTP2HeaderFields)?
     /// The status is decided: nothing more is written.
-    var finished = false
+    @exclusivity(unchecked) var finished = false
     /// nghttp2 has closed the stream.
-    var closed = false
-    var deadline: Scheduled<Void>?
+    @exclusivity(unchecked) var closed = false
+    @exclusivity(unchecked) var deadline: Scheduled<Void>?
     /// When the call started; set only when the server has a call observer.
-    var startedAt: ContinuousClock.Instant?
+    @exclusivity(unchecked) var startedAt: ContinuousClock.Instant?
 
     init(id: Int32, connection: ServerConnectionHandler, eventLoop: any EventLoop, maxMessageSize: Int) {
         self.id = id
@@ -55,7 +56,7 @@ final class ServerStream: MessageSink, @unchecked Sendable {
 
     // MARK: Handler side
 
-    func write<M: ProtobufMessage>(_ message: M) async throws {
+    nonisolated(nonsending) func write<M: ProtobufMessage>(_ message: M) async throws {
         if eventLoop.inEventLoop {
             // The usual case: the handler runs on the connection's loop. While the buffer has
             // room, writing neither hops nor suspends.
@@ -109,7 +110,7 @@ final class ServerStream: MessageSink, @unchecked Sendable {
 
     private func sendHeaders() {
         headersSent = true
-        let metadata = context?.responseMetadata.state.withLock { $0.initial } ?? Metadata()
+        let metadata = context?.responseMetadata.withLock { $0.initial } ?? Metadata()
         let result: Int32
         if metadata.isEmpty {
             result = connection.session?.submitResponse(streamID: id, headers: StaticHeaderBlock.grpcResponse, endStream: false) ?? 0
@@ -132,7 +133,7 @@ final class ServerStream: MessageSink, @unchecked Sendable {
             observer.callFinished(method: context.method, status: error?.code, duration: .now - startedAt)
         }
         guard !closed else { return }
-        let metadata = context?.responseMetadata.state.withLock { $0 }
+        let metadata = context?.responseMetadata.withLock { $0 }
         if headersSent {
             if error == nil, metadata?.trailing.isEmpty ?? true {
                 pendingTrailers = StaticHeaderBlock.okTrailers

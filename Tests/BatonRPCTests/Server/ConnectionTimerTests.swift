@@ -1,0 +1,61 @@
+import BatonInterop
+import BatonRPC
+import Testing
+
+/// The server's connection timers, over real sockets: an idle connection is closed with GOAWAY,
+/// an open call holds it open, and a peer that never speaks HTTP/2 is dropped.
+@Suite("Connection timers")
+struct ConnectionTimerTests {
+    static let goAway: UInt8 = 7
+
+    @Test("a connection with no call is closed with GOAWAY(NO_ERROR) after the idle timeout")
+    func idleConnectionIsClosed() async throws {
+        let configuration = RPCServer.Configuration.defaults { $0.idleTimeout = .milliseconds(300) }
+        try await withTestServer(services: [InteropTestService()], configuration: configuration) { _, server in
+            let connection = try RawTCPConnection(port: try await server.listeningAddress.port!)
+            let opened = ContinuousClock.now
+            try connection.send(RawTCPConnection.http2Preface)
+            let frames = RawTCPConnection.frames(in: try connection.readUntilClosed())
+            let waited = ContinuousClock.now - opened
+            let goAway = try #require(frames.last { $0.type == Self.goAway })
+            // GOAWAY: last stream id (4 bytes), then the error code.
+            #expect(Array(goAway.payload.dropFirst(4).prefix(4)) == [0, 0, 0, 0])
+            #expect(waited >= .milliseconds(250) && waited < .seconds(4), "closed after \(waited)")
+        }
+    }
+
+    @Test("an open call holds the connection past the idle timeout")
+    func openCallHoldsConnection() async throws {
+        let configuration = RPCServer.Configuration.defaults { $0.idleTimeout = .milliseconds(200) }
+        try await withTestServer(services: [InteropTestService()], configuration: configuration) { client, _ in
+            let service = Grpc_Testing_TestServiceClient(client)
+            // Four responses 250 ms apart: the call outlasts the idle timeout several times.
+            var request = Grpc_Testing_StreamingOutputCallRequest()
+            request.responseParameters = (0..<4).map { _ in
+                var parameters = Grpc_Testing_ResponseParameters()
+                parameters.size = 8
+                parameters.intervalUs = 250_000
+                return parameters
+            }
+            let received = try await service.streamingOutputCall(request) { responses in
+                var count = 0
+                for try await _ in responses { count += 1 }
+                return count
+            }
+            // Had the timer closed the connection meanwhile, the call would have failed.
+            #expect(received == 4)
+        }
+    }
+
+    @Test("a peer that sends no HTTP/2 preface is disconnected after the handshake timeout")
+    func silentPeerIsDisconnected() async throws {
+        let configuration = RPCServer.Configuration.defaults { $0.handshakeTimeout = .milliseconds(300) }
+        try await withTestServer(services: [InteropTestService()], configuration: configuration) { _, server in
+            let connection = try RawTCPConnection(port: try await server.listeningAddress.port!)
+            let opened = ContinuousClock.now
+            _ = try connection.readUntilClosed()
+            let waited = ContinuousClock.now - opened
+            #expect(waited >= .milliseconds(250) && waited < .seconds(4), "closed after \(waited)")
+        }
+    }
+}
