@@ -1,41 +1,111 @@
 public import CProtobufC
 
-/// Owns the C memory of one lowered message tree; everything is freed at once by
-/// ``deallocateAll()``. Used by generated code only, and only within one call.
+/// Owns the C memory of one message tree, lowered for packing or unpacked by protobuf-c;
+/// everything is freed at once by ``deallocateAll()``. Used by generated code only, and only
+/// within one call.
+///
+/// A bump allocator: memory is carved, in order, out of a first block the caller lends (stack
+/// memory, see ``withArena(_:)``) and then out of heap blocks, so a typical message costs no
+/// `malloc` at all where one per structure, array and string used to be the rule. Confined to
+/// the call that made it, so its cursor opts out of the runtime's exclusivity checks.
 public final class ProtobufArena {
-    @usableFromInline var allocations: [UnsafeMutableRawPointer] = []
+    /// Bytes of the first block ``withArena(_:)`` lends from the stack.
+    public static let inlineBytes = 1024
+    /// Heap blocks are this large; a value over a quarter of it gets a block of its own.
+    @usableFromInline static let blockBytes = 8192
+    /// Every block's alignment: enough for any protobuf-c structure (and for protobuf-c's own
+    /// allocations, which expect malloc's).
+    @usableFromInline static let blockAlignment = 16
 
-    @inlinable public init() {
-        allocations.reserveCapacity(8)
+    @usableFromInline @exclusivity(unchecked) var cursor: UnsafeMutableRawPointer?
+    @usableFromInline @exclusivity(unchecked) var end: UnsafeMutableRawPointer?
+    /// Heap blocks to free.
+    @usableFromInline @exclusivity(unchecked) var blocks: [UnsafeMutableRawPointer] = []
+
+    /// An arena that allocates from `buffer` first; `buffer` must outlive it.
+    @inlinable public init(borrowing buffer: UnsafeMutableRawBufferPointer) {
+        cursor = buffer.baseAddress
+        end = buffer.baseAddress.map { $0 + buffer.count }
     }
 
-    /// Frees every allocation made through this arena.
+    /// An arena that allocates from the heap only.
+    @inlinable public convenience init() {
+        self.init(borrowing: UnsafeMutableRawBufferPointer(start: nil, count: 0))
+    }
+
+    /// Runs `body` with an arena whose first block is on the stack, freeing everything after.
+    @inlinable
+    public static func withArena<R, E: Error>(_ body: (ProtobufArena) throws(E) -> R) throws(E) -> R {
+        try withUnsafeTemporaryAllocation(byteCount: inlineBytes, alignment: blockAlignment) { (buffer) throws(E) -> R in
+            let arena = ProtobufArena(borrowing: buffer)
+            defer { arena.deallocateAll() }
+            return try body(arena)
+        }
+    }
+
+    /// Frees every heap block; the arena must not be used afterwards.
     @inlinable public func deallocateAll() {
-        for allocation in allocations { allocation.deallocate() }
-        allocations.removeAll(keepingCapacity: true)
+        for block in blocks { block.deallocate() }
+        blocks.removeAll()
+        cursor = nil
+        end = nil
+    }
+
+    /// `count` uninitialised bytes aligned to `alignment` (at most 16).
+    @inlinable
+    public func allocateBytes(_ count: Int, alignment: Int) -> UnsafeMutableRawPointer {
+        if let cursor, let end {
+            let start = cursor.alignedUp(toMultipleOf: alignment)
+            if count <= end - start {
+                self.cursor = start + count
+                return start
+            }
+        }
+        return allocateBlock(for: count)
+    }
+
+    @usableFromInline
+    func allocateBlock(for count: Int) -> UnsafeMutableRawPointer {
+        if count > Self.blockBytes / 4 {
+            // Its own block: the current one stays in use for the small values that follow.
+            let block = UnsafeMutableRawPointer.allocate(byteCount: count, alignment: Self.blockAlignment)
+            blocks.append(block)
+            return block
+        }
+        let block = UnsafeMutableRawPointer.allocate(byteCount: Self.blockBytes, alignment: Self.blockAlignment)
+        blocks.append(block)
+        cursor = block + count
+        end = block + Self.blockBytes
+        return block
+    }
+
+    /// protobuf-c's allocator interface onto this arena, for `protobuf_c_message_unpack`: its
+    /// frees do nothing, ``deallocateAll()`` releases the message (no
+    /// `protobuf_c_message_free_unpacked`). Valid while the arena lives.
+    public var protobufCAllocator: ProtobufCAllocator {
+        ProtobufCAllocator(
+            alloc: { data, size in
+                Unmanaged<ProtobufArena>.fromOpaque(data!)._withUnsafeGuaranteedRef {
+                    $0.allocateBytes(size, alignment: ProtobufArena.blockAlignment)
+                }
+            },
+            free: { _, _ in },
+            allocator_data: Unmanaged.passUnretained(self).toOpaque()
+        )
     }
 
     /// Uninitialised memory for one `T` (generated code then calls protoc-c's `…__init`).
     @inlinable
     public func allocate<T>(_ type: T.Type) -> UnsafeMutablePointer<T> {
-        let raw = UnsafeMutableRawPointer.allocate(
-            byteCount: MemoryLayout<T>.stride,
-            alignment: MemoryLayout<T>.alignment
-        )
-        allocations.append(raw)
-        return raw.bindMemory(to: T.self, capacity: 1)
+        allocateBytes(MemoryLayout<T>.stride, alignment: MemoryLayout<T>.alignment).bindMemory(to: T.self, capacity: 1)
     }
 
     /// Uninitialised memory for `count` values of `T`, or nil when `count` is zero.
     @inlinable
     public func allocate<T>(_ type: T.Type, count: Int) -> UnsafeMutablePointer<T>? {
         guard count > 0 else { return nil }
-        let raw = UnsafeMutableRawPointer.allocate(
-            byteCount: MemoryLayout<T>.stride * count,
-            alignment: MemoryLayout<T>.alignment
-        )
-        allocations.append(raw)
-        return raw.bindMemory(to: T.self, capacity: count)
+        return allocateBytes(MemoryLayout<T>.stride * count, alignment: MemoryLayout<T>.alignment)
+            .bindMemory(to: T.self, capacity: count)
     }
 
     /// A C array holding `values` (for repeated scalar fields).
@@ -81,9 +151,8 @@ public final class ProtobufArena {
         guard bytes.count > 0, let source = bytes.baseAddress else {
             return ProtobufCBinaryData(len: 0, data: nil)
         }
-        let copy = UnsafeMutableRawPointer.allocate(byteCount: bytes.count, alignment: 1)
+        let copy = allocateBytes(bytes.count, alignment: 1)
         copy.copyMemory(from: source, byteCount: bytes.count)
-        allocations.append(copy)
         return ProtobufCBinaryData(len: bytes.count, data: copy.assumingMemoryBound(to: UInt8.self))
     }
 }

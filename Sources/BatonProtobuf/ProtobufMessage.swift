@@ -62,10 +62,9 @@ extension ProtobufMessage {
     /// Lowers the message once and hands it to `body`, which may size and pack it.
     @inlinable
     public func withLowered<R, E: Error>(_ body: (borrowing LoweredMessage) throws(E) -> R) throws(E) -> R {
-        let arena = ProtobufArena()
-        defer { arena.deallocateAll() }
-        let lowered = LoweredMessage(message: self.lower(in: arena))
-        return try body(lowered)
+        try ProtobufArena.withArena { (arena) throws(E) -> R in
+            try body(LoweredMessage(message: self.lower(in: arena)))
+        }
     }
 
     /// The message's protobuf encoding.
@@ -84,20 +83,23 @@ extension ProtobufMessage {
     /// - Throws: ``ProtobufDecodingError`` when the bytes are not a valid encoding of this
     ///   message, or a string field holds invalid UTF-8.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtobufDecodingError) {
-        // protobuf-c wants a non-null pointer even for an empty message.
-        var empty: UInt8 = 0
-        let unpacked: UnsafeMutablePointer<ProtobufCMessage>? = withUnsafeMutablePointer(to: &empty) { emptyPointer in
-            let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(emptyPointer)
-            return protobuf_c_message_unpack(Self.protobufCDescriptor.pointer, nil, bytes.count, base)
+        // The unpacked structure lives in an arena, freed as a whole once lifted.
+        self = try ProtobufArena.withArena { (arena) throws(ProtobufDecodingError) -> Self in
+            // protobuf-c wants a non-null pointer even for an empty message.
+            var empty: UInt8 = 0
+            var allocator = arena.protobufCAllocator
+            let unpacked: UnsafeMutablePointer<ProtobufCMessage>? = withUnsafeMutablePointer(to: &empty) { emptyPointer in
+                let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(emptyPointer)
+                return protobuf_c_message_unpack(Self.protobufCDescriptor.pointer, &allocator, bytes.count, base)
+            }
+            guard let unpacked else {
+                throw ProtobufDecodingError(
+                    code: .malformed,
+                    message: "invalid protobuf encoding of \(Self.protoMessageName) (\(bytes.count) bytes)"
+                )
+            }
+            return try Self(lifting: unpacked)
         }
-        guard let unpacked else {
-            throw ProtobufDecodingError(
-                code: .malformed,
-                message: "invalid protobuf encoding of \(Self.protoMessageName) (\(bytes.count) bytes)"
-            )
-        }
-        defer { protobuf_c_message_free_unpacked(unpacked, nil) }
-        try self.init(lifting: unpacked)
     }
 
     /// Decodes a message from its protobuf encoding.

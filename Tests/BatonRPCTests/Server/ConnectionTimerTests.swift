@@ -26,15 +26,17 @@ struct ConnectionTimerTests {
 
     @Test("an open call holds the connection past the idle timeout")
     func openCallHoldsConnection() async throws {
-        let configuration = RPCServer.Configuration.defaults { $0.idleTimeout = .milliseconds(200) }
+        // Long enough that the connection cannot time out before the call's headers arrive,
+        // even with the whole suite running at once on two cores.
+        let configuration = RPCServer.Configuration.defaults { $0.idleTimeout = .seconds(1) }
         try await withTestServer(services: [InteropTestService()], configuration: configuration) { client, _ in
             let service = Grpc_Testing_TestServiceClient(client)
-            // Four responses 250 ms apart: the call outlasts the idle timeout several times.
+            // Four responses 700 ms apart: the call outlasts the idle timeout more than twice.
             var request = Grpc_Testing_StreamingOutputCallRequest()
             request.responseParameters = (0..<4).map { _ in
                 var parameters = Grpc_Testing_ResponseParameters()
                 parameters.size = 8
-                parameters.intervalUs = 250_000
+                parameters.intervalUs = 700_000
                 return parameters
             }
             let received = try await service.streamingOutputCall(request) { responses in
