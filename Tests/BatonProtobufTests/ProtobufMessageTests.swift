@@ -13,6 +13,30 @@ struct ProtobufMessageTests {
         #expect(decoded.serializedBytes() == bytes)
     }
 
+    /// Lowering and unpacking allocate from an arena: a stack block, then heap blocks, and a
+    /// block of its own for a large value. A message far larger than the stack block, with
+    /// values of every size and alignment in between, must come back intact.
+    @Test("a message that overflows the arena's first block into several heap blocks round-trips")
+    func largeMessageRoundTrip() throws {
+        var message = Baton_Testing_V1_Repeated()
+        message.rString = (0..<3_000).map { String(repeating: "s", count: $0 % 37) + "\($0)" }
+        message.rBytes = (0..<200).map { index in (0..<(index * 53 % 4_099)).map { UInt8(truncatingIfNeeded: $0 &+ index) } }
+        message.rBytes.append([UInt8](repeating: 7, count: 300_000))
+        message.rDouble = (0..<5_000).map { Double($0) / 7 }
+        message.rFixed64 = (0..<777).map { UInt64($0) &* 0x9E37_79B9_7F4A_7C15 }
+        message.rNested = (0..<500).map { index in
+            var nested = Baton_Testing_V1_Nested()
+            nested.value = Int32(index)
+            nested.label = "nested \(index)"
+            return nested
+        }
+        let bytes = message.serializedBytes()
+        #expect(bytes.count > 400_000)
+        let decoded = try Baton_Testing_V1_Repeated(serializedBytes: bytes)
+        #expect(decoded == message)
+        #expect(decoded.serializedBytes() == bytes)
+    }
+
     @Test("messages at their defaults encode to zero bytes")
     func defaultsEncodeToNothing() throws {
         #expect(Baton_Testing_V1_Scalars().serializedBytes().isEmpty)
