@@ -8,10 +8,12 @@ Subcommands:
   cpu-ticks PID      Prints utime+stime of PID in clock ticks (from /proc/PID/stat).
   hwm-kib PID        Prints VmHWM of PID in KiB (from /proc/PID/status).
   h2load-result STDOUT LOG SERVER ROUND CPU_TICKS HWM_KIB
-      Parses h2load's output and per-request log (--log-file), checks every request
-      succeeded with a 2xx status, and prints one TSV result row.
-  report TSV         Prints per-run rows, per-server medians, Baton's ratios against every
-                     other server and whether the targets are met against each.
+      Parses h2load's output and, unless LOG is "-", its per-request log (--log-file);
+      checks every request succeeded with a 2xx status, and prints one TSV result row: a
+      throughput run (no log) or a latency run (with the log).
+  report TSV         Prints per-run rows, per-server medians (req/s and CPU per request from
+                     the throughput runs, latency from the latency runs), Baton's ratios
+                     against every other server and whether the targets are met against each.
 """
 import os
 import re
@@ -20,8 +22,9 @@ import struct
 import sys
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
-COLUMNS = ["server", "round", "requests", "req_per_s", "mean_ms", "p50_ms", "p99_ms",
+COLUMNS = ["server", "round", "run", "requests", "req_per_s", "mean_ms", "p50_ms", "p99_ms",
            "max_ms", "cpu_us_per_req", "hwm_mib"]
+FIRST_FIGURE = COLUMNS.index("req_per_s")
 
 
 def varint(n: int) -> bytes:
@@ -88,6 +91,11 @@ def h2load_result(out_path, log_path, server, round_, cpu_ticks_used, hwm):
                          f"(total={total} done={done} succeeded={succeeded} 2xx={ok_2xx} "
                          f"failed={failed} errored={errored} timeout={timeout})\n{text}")
     rps = float(re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", text).group(1))
+    cpu = f"{int(cpu_ticks_used) * 1e6 / CLK_TCK / total:.1f}"
+    if log_path == "-":
+        print("\t".join([server, round_, "throughput", str(total), f"{rps:.0f}", "", "", "", "", cpu,
+                         f"{int(hwm) / 1024:.1f}"]))
+        return
 
     durations = []
     with open(log_path) as f:
@@ -101,10 +109,10 @@ def h2load_result(out_path, log_path, server, round_, cpu_ticks_used, hwm):
         raise SystemExit(f"{server}: log has {len(durations)} requests, expected {total}")
     durations.sort()
     ms = lambda us: us / 1000.0
-    row = [server, round_, str(total), f"{rps:.0f}",
+    row = [server, round_, "latency", str(total), f"{rps:.0f}",
            f"{ms(statistics.fmean(durations)):.2f}", f"{ms(percentile(durations, 0.50)):.2f}",
-           f"{ms(percentile(durations, 0.99)):.2f}", f"{ms(durations[-1]):.2f}",
-           f"{int(cpu_ticks_used) * 1e6 / CLK_TCK / total:.1f}", f"{int(hwm) / 1024:.1f}"]
+           f"{ms(percentile(durations, 0.99)):.2f}", f"{ms(durations[-1]):.2f}", cpu,
+           f"{int(hwm) / 1024:.1f}"]
     print("\t".join(row))
 
 
@@ -120,19 +128,22 @@ def report(tsv_path):
     servers = list(dict.fromkeys(r[0] for r in rows))
     med = {}
     for s in servers:
-        mine = [r for r in rows if r[0] == s]
-        med[s] = {c: statistics.median(float(r[i]) for r in mine)
-                  for i, c in enumerate(COLUMNS) if i >= 3}
-        med[s]["hwm_mib"] = max(float(r[9]) for r in mine)  # peak over all runs
-        med[s]["runs"] = len(mine)
+        runs = {kind: [r for r in rows if r[0] == s and r[2] == kind] for kind in ("throughput", "latency")}
+        figure = lambda kind, column: statistics.median(float(r[COLUMNS.index(column)]) for r in runs[kind])
+        med[s] = {c: figure("throughput", c) for c in ("req_per_s", "cpu_us_per_req")}
+        med[s].update({c: figure("latency", c) for c in ("mean_ms", "p50_ms", "p99_ms", "max_ms")})
+        med[s]["logged_req_per_s"] = figure("latency", "req_per_s")
+        med[s]["hwm_mib"] = max(float(r[COLUMNS.index("hwm_mib")]) for r in rows if r[0] == s)  # peak over all runs
+        med[s]["runs"] = f"{len(runs['throughput'])} + {len(runs['latency'])}"
     print()
-    print("Median over runs (RSS: peak VmHWM):")
-    print("| server | runs | req/s | mean ms | p50 ms | p99 ms | max ms | server CPU µs/req | peak RSS MiB |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("Median over runs: req/s and CPU from the throughput runs; latency, and req/s while h2load")
+    print("logs every request, from the latency runs (RSS: peak VmHWM over all runs):")
+    print("| server | runs | req/s | server CPU µs/req | mean ms | p50 ms | p99 ms | max ms | req/s (logging) | peak RSS MiB |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for s in servers:
         m = med[s]
-        print(f"| {s} | {m['runs']} | {m['req_per_s']:.0f} | {m['mean_ms']:.2f} | {m['p50_ms']:.2f} | "
-              f"{m['p99_ms']:.2f} | {m['max_ms']:.2f} | {m['cpu_us_per_req']:.1f} | {m['hwm_mib']:.1f} |")
+        print(f"| {s} | {m['runs']} | {m['req_per_s']:.0f} | {m['cpu_us_per_req']:.1f} | {m['mean_ms']:.2f} | "
+              f"{m['p50_ms']:.2f} | {m['p99_ms']:.2f} | {m['max_ms']:.2f} | {m['logged_req_per_s']:.0f} | {m['hwm_mib']:.1f} |")
     if "baton" not in med:
         return
     b = med["baton"]
@@ -141,14 +152,15 @@ def report(tsv_path):
     for other in peers:
         o = med[other]
         ratios[other] = {k: (b[k] / o[k]) if o[k] else float("nan")
-                         for k in ("req_per_s", "cpu_us_per_req", "p99_ms")}
+                         for k in ("req_per_s", "cpu_us_per_req", "p99_ms", "logged_req_per_s")}
     print()
     print("Baton against each peer (ratio of medians, Baton / peer):")
-    print("| peer | req/s | server CPU µs/req | p99 ms |")
-    print("|---|---|---|---|")
+    print("| peer | req/s | server CPU µs/req | p99 ms | req/s (logging) |")
+    print("|---|---|---|---|---|")
     for other in peers:
         r = ratios[other]
-        print(f"| {other} | x{r['req_per_s']:.2f} | x{r['cpu_us_per_req']:.2f} | x{r['p99_ms']:.2f} |")
+        print(f"| {other} | x{r['req_per_s']:.2f} | x{r['cpu_us_per_req']:.2f} | x{r['p99_ms']:.2f} | "
+              f"x{r['logged_req_per_s']:.2f} |")
     print()
     print("Targets (Baton >= 2x the peer's req/s, <= 0.5x its CPU per request, p99 below it):")
     met = lambda ok: "met" if ok else "not met"

@@ -4,78 +4,75 @@ public import CProtobufC
 /// everything is freed at once by ``deallocateAll()``. Used by generated code only, and only
 /// within one call.
 ///
-/// A bump allocator: memory is carved, in order, out of a first block the caller lends (stack
-/// memory, see ``withArena(_:)``) and then out of heap blocks, so a typical message costs no
-/// `malloc` at all where one per structure, array and string used to be the rule. Confined to
-/// the call that made it, so its cursor opts out of the runtime's exclusivity checks.
-public final class ProtobufArena {
-    /// Bytes of the first block ``withArena(_:)`` lends from the stack.
-    public static let inlineBytes = 1024
-    /// Heap blocks are this large; a value over a quarter of it gets a block of its own.
-    @usableFromInline static let blockBytes = 8192
-    /// Every block's alignment: enough for any protobuf-c structure (and for protobuf-c's own
-    /// allocations, which expect malloc's).
-    @usableFromInline static let blockAlignment = 16
+/// A bump allocator: memory is carved, in order, out of a first block allocated with the arena
+/// itself (its tail) and then out of heap blocks, so a typical message costs one `malloc` where
+/// one per structure, array and string used to be the rule.
+public final class ProtobufArena: ManagedBuffer<ProtobufArena.Cursor, UInt8> {
+    /// Where the next allocation goes, and the heap blocks to free.
+    public struct Cursor {
+        @usableFromInline var next: UnsafeMutableRawPointer?
+        @usableFromInline var end: UnsafeMutableRawPointer?
+        @usableFromInline var blocks: [UnsafeMutableRawPointer]
 
-    @usableFromInline @exclusivity(unchecked) var cursor: UnsafeMutableRawPointer?
-    @usableFromInline @exclusivity(unchecked) var end: UnsafeMutableRawPointer?
-    /// Heap blocks to free.
-    @usableFromInline @exclusivity(unchecked) var blocks: [UnsafeMutableRawPointer] = []
-
-    /// An arena that allocates from `buffer` first; `buffer` must outlive it.
-    @inlinable public init(borrowing buffer: UnsafeMutableRawBufferPointer) {
-        cursor = buffer.baseAddress
-        end = buffer.baseAddress.map { $0 + buffer.count }
-    }
-
-    /// An arena that allocates from the heap only.
-    @inlinable public convenience init() {
-        self.init(borrowing: UnsafeMutableRawBufferPointer(start: nil, count: 0))
-    }
-
-    /// Runs `body` with an arena whose first block is on the stack, freeing everything after.
-    @inlinable
-    public static func withArena<R, E: Error>(_ body: (ProtobufArena) throws(E) -> R) throws(E) -> R {
-        try withUnsafeTemporaryAllocation(byteCount: inlineBytes, alignment: blockAlignment) { (buffer) throws(E) -> R in
-            let arena = ProtobufArena(borrowing: buffer)
-            defer { arena.deallocateAll() }
-            return try body(arena)
+        @inlinable init() {
+            next = nil
+            end = nil
+            blocks = []
         }
+    }
+
+    /// Bytes of the first block, allocated with the arena.
+    @inlinable static var inlineBytes: Int { 1024 }
+    /// Heap blocks are this large; a value over a quarter of it gets a block of its own.
+    @inlinable static var blockBytes: Int { 8192 }
+    /// Heap blocks' alignment, and the alignment protobuf-c's allocations get: malloc's.
+    @inlinable static var blockAlignment: Int { 16 }
+
+    /// A new, empty arena.
+    @inlinable public static func make() -> ProtobufArena {
+        let arena = unsafeDowncast(create(minimumCapacity: inlineBytes) { _ in Cursor() }, to: ProtobufArena.self)
+        arena.withUnsafeMutablePointers { cursor, tail in
+            cursor.pointee.next = UnsafeMutableRawPointer(tail)
+            cursor.pointee.end = UnsafeMutableRawPointer(tail) + inlineBytes
+        }
+        return arena
     }
 
     /// Frees every heap block; the arena must not be used afterwards.
     @inlinable public func deallocateAll() {
-        for block in blocks { block.deallocate() }
-        blocks.removeAll()
-        cursor = nil
-        end = nil
+        withUnsafeMutablePointerToHeader { cursor in
+            for block in cursor.pointee.blocks { block.deallocate() }
+            cursor.pointee = Cursor()
+        }
     }
 
     /// `count` uninitialised bytes aligned to `alignment` (at most 16).
     @inlinable
     public func allocateBytes(_ count: Int, alignment: Int) -> UnsafeMutableRawPointer {
-        if let cursor, let end {
-            let start = cursor.alignedUp(toMultipleOf: alignment)
-            if count <= end - start {
-                self.cursor = start + count
-                return start
+        withUnsafeMutablePointerToHeader { cursor in
+            if let next = cursor.pointee.next, let end = cursor.pointee.end {
+                let start = next.alignedUp(toMultipleOf: alignment)
+                if count <= end - start {
+                    cursor.pointee.next = start + count
+                    return start
+                }
             }
+            return Self.allocateBlock(for: count, cursor)
         }
-        return allocateBlock(for: count)
     }
 
     @usableFromInline
-    func allocateBlock(for count: Int) -> UnsafeMutableRawPointer {
-        if count > Self.blockBytes / 4 {
+    static func allocateBlock(for count: Int, _ cursor: UnsafeMutablePointer<Cursor>) -> UnsafeMutableRawPointer {
+        if count > blockBytes / 4 {
             // Its own block: the current one stays in use for the small values that follow.
-            let block = UnsafeMutableRawPointer.allocate(byteCount: count, alignment: Self.blockAlignment)
-            blocks.append(block)
+            let block = UnsafeMutableRawPointer.allocate(byteCount: count, alignment: blockAlignment)
+            cursor.pointee.blocks.append(block)
             return block
         }
-        let block = UnsafeMutableRawPointer.allocate(byteCount: Self.blockBytes, alignment: Self.blockAlignment)
-        blocks.append(block)
-        cursor = block + count
-        end = block + Self.blockBytes
+        let block = UnsafeMutableRawPointer.allocate(byteCount: blockBytes, alignment: blockAlignment)
+        cursor.pointee.blocks.append(block)
+        cursor.pointee.next = block + count
+        cursor.pointee.end = block + blockBytes
         return block
     }
 

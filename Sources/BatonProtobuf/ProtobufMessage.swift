@@ -62,9 +62,9 @@ extension ProtobufMessage {
     /// Lowers the message once and hands it to `body`, which may size and pack it.
     @inlinable
     public func withLowered<R, E: Error>(_ body: (borrowing LoweredMessage) throws(E) -> R) throws(E) -> R {
-        try ProtobufArena.withArena { (arena) throws(E) -> R in
-            try body(LoweredMessage(message: self.lower(in: arena)))
-        }
+        let arena = ProtobufArena.make()
+        defer { arena.deallocateAll() }
+        return try body(LoweredMessage(message: self.lower(in: arena)))
     }
 
     /// The message's protobuf encoding.
@@ -84,22 +84,22 @@ extension ProtobufMessage {
     ///   message, or a string field holds invalid UTF-8.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtobufDecodingError) {
         // The unpacked structure lives in an arena, freed as a whole once lifted.
-        self = try ProtobufArena.withArena { (arena) throws(ProtobufDecodingError) -> Self in
-            // protobuf-c wants a non-null pointer even for an empty message.
-            var empty: UInt8 = 0
-            var allocator = arena.protobufCAllocator
-            let unpacked: UnsafeMutablePointer<ProtobufCMessage>? = withUnsafeMutablePointer(to: &empty) { emptyPointer in
-                let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(emptyPointer)
-                return protobuf_c_message_unpack(Self.protobufCDescriptor.pointer, &allocator, bytes.count, base)
-            }
-            guard let unpacked else {
-                throw ProtobufDecodingError(
-                    code: .malformed,
-                    message: "invalid protobuf encoding of \(Self.protoMessageName) (\(bytes.count) bytes)"
-                )
-            }
-            return try Self(lifting: unpacked)
+        let arena = ProtobufArena.make()
+        defer { arena.deallocateAll() }
+        // protobuf-c wants a non-null pointer even for an empty message.
+        var empty: UInt8 = 0
+        var allocator = arena.protobufCAllocator
+        let unpacked: UnsafeMutablePointer<ProtobufCMessage>? = withUnsafeMutablePointer(to: &empty) { emptyPointer in
+            let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(emptyPointer)
+            return protobuf_c_message_unpack(Self.protobufCDescriptor.pointer, &allocator, bytes.count, base)
         }
+        guard let unpacked else {
+            throw ProtobufDecodingError(
+                code: .malformed,
+                message: "invalid protobuf encoding of \(Self.protoMessageName) (\(bytes.count) bytes)"
+            )
+        }
+        try self.init(lifting: unpacked)
     }
 
     /// Decodes a message from its protobuf encoding.

@@ -26,6 +26,12 @@ public struct Metadata: Hashable, Sendable, ExpressibleByDictionaryLiteral, Sequ
         storage.append((Self.normalized(key), value))
     }
 
+    /// Appends an entry whose key is lower-case already: a received header name (nghttp2
+    /// refuses upper-case ones).
+    mutating func append(lowercasedKey key: String, _ value: Value) {
+        storage.append((key, value))
+    }
+
     /// Appends a string value.
     public mutating func append(_ key: String, _ value: String) {
         append(key, .string(value))

@@ -68,11 +68,14 @@ final class InboundMessages: Sendable {
     /// except that an error replaces a normal end for messages not yet taken.
     func finish(_ result: Result<Void, RPCError>) {
         let answer = state.withLock { state -> (CheckedContinuation<ByteBuffer?, any Error>, Result<ByteBuffer?, RPCError>)? in
-            if case .success = state.end, case .failure = result, state.head < state.messages.count {
-                state.end = result
-            } else if state.end == nil {
-                state.end = result
+            if state.end != nil {
+                // Nobody waits once the stream has ended: only the error may still matter.
+                if case .success = state.end, case .failure = result, state.head < state.messages.count {
+                    state.end = result
+                }
+                return nil
             }
+            state.end = result
             defer { state.waiter = nil }
             switch state.waiter {
             case .next(let waiter)?:

@@ -158,7 +158,7 @@ final class ClientStream: MessageSink, @unchecked Sendable {
         case .metadata:
             let key = String(decoding: name, as: UTF8.self)
             if let metadataValue = ReceivedMetadata.metadataValue(name: key, value: value) {
-                receivedMetadata.append(key, metadataValue)
+                receivedMetadata.append(lowercasedKey: key, metadataValue)
             }
         }
     }

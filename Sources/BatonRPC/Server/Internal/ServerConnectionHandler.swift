@@ -314,7 +314,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
                 stream.headerError = RPCError(code: .invalidArgument, message: "metadata '\(key)' is not valid base64")
                 return true
             }
-            stream.metadata.append(key, metadataValue)
+            stream.metadata.append(lowercasedKey: key, metadataValue)
         }
         return true
     }
