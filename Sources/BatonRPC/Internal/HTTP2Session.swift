@@ -74,6 +74,8 @@ final class HTTP2Session {
         }
         defer { nghttp2_option_del(option) }
         nghttp2_option_set_no_auto_window_update(option, 1)
+        // Closed streams are kept only for RFC 7540 priorities, which Baton does not use.
+        nghttp2_option_set_no_closed_streams(option, 1)
         nghttp2_option_set_stream_reset_rate_limit(option, options.streamResetBurst, options.streamResetRate)
         nghttp2_option_set_max_continuations(option, options.maxContinuations)
         nghttp2_option_set_max_settings(option, options.maxSettingsEntries)
