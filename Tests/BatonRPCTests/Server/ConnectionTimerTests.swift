@@ -15,7 +15,7 @@ struct ConnectionTimerTests {
             let connection = try RawTCPConnection(port: try await server.listeningAddress.port!)
             let opened = ContinuousClock.now
             try connection.send(RawTCPConnection.http2Preface)
-            let frames = RawTCPConnection.frames(in: try connection.readUntilClosed())
+            let frames = RawTCPConnection.frames(in: try await connection.readUntilClosed())
             let waited = ContinuousClock.now - opened
             let goAway = try #require(frames.last { $0.type == Self.goAway })
             // GOAWAY: last stream id (4 bytes), then the error code.
@@ -55,7 +55,7 @@ struct ConnectionTimerTests {
         try await withTestServer(services: [InteropTestService()], configuration: configuration) { _, server in
             let connection = try RawTCPConnection(port: try await server.listeningAddress.port!)
             let opened = ContinuousClock.now
-            _ = try connection.readUntilClosed()
+            _ = try await connection.readUntilClosed()
             let waited = ContinuousClock.now - opened
             #expect(waited >= .milliseconds(250) && waited < .seconds(4), "closed after \(waited)")
         }

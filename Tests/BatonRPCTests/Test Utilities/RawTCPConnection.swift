@@ -1,9 +1,9 @@
 import Foundation
 import Glibc
 
-/// A plain blocking TCP connection to 127.0.0.1, for tests that speak raw HTTP/2 to the server
-/// and watch what it sends back and when it closes.
-final class RawTCPConnection {
+/// A plain TCP connection to 127.0.0.1, for tests that speak raw HTTP/2 to the server and watch
+/// what it sends back and when it closes.
+final class RawTCPConnection: Sendable {
     private let descriptor: Int32
 
     /// Connects; reads give up after `readTimeout`.
@@ -33,10 +33,18 @@ final class RawTCPConnection {
         guard sent == bytes.count else { throw RawTCPError("send: errno \(errno)") }
     }
 
-    /// Everything the peer sends until it closes the connection.
+    /// Everything the peer sends until it closes the connection, read on a thread of its own:
+    /// a blocking read on the cooperative pool (two threads on a 2-core machine) would stall
+    /// every other test running meanwhile.
     ///
     /// - Throws: when the read timeout passes first.
-    func readUntilClosed() throws -> [UInt8] {
+    func readUntilClosed() async throws -> [UInt8] {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try self.blockingReadUntilClosed() }) }.start()
+        }
+    }
+
+    private func blockingReadUntilClosed() throws -> [UInt8] {
         var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
