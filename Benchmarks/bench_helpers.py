@@ -24,7 +24,6 @@ import sys
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 COLUMNS = ["server", "round", "run", "requests", "req_per_s", "mean_ms", "p50_ms", "p99_ms",
            "max_ms", "cpu_us_per_req", "hwm_mib"]
-FIRST_FIGURE = COLUMNS.index("req_per_s")
 
 
 def varint(n: int) -> bytes:

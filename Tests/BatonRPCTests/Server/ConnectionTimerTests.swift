@@ -8,20 +8,31 @@ import Testing
 struct ConnectionTimerTests {
     static let goAway: UInt8 = 7
 
-    @Test("a connection with no call is closed with GOAWAY(NO_ERROR) after the idle timeout")
-    func idleConnectionIsClosed() async throws {
-        let configuration = RPCServer.Configuration.defaults { $0.idleTimeout = .milliseconds(300) }
+    /// Opens a raw connection to a server with `configuration`, sends `bytes`, and reads until
+    /// the server closes it; expects that after about 300 ms (the timeout the tests set), and
+    /// returns what the server sent.
+    func closedAfterTimeout(_ configuration: RPCServer.Configuration, sending bytes: [UInt8]) async throws -> [UInt8] {
+        var received: [UInt8] = []
         try await withTestServer(services: [InteropTestService()], configuration: configuration) { _, server in
             let connection = try RawTCPConnection(port: try await server.listeningAddress.port!)
             let opened = ContinuousClock.now
-            try connection.send(RawTCPConnection.http2Preface)
-            let frames = RawTCPConnection.frames(in: try await connection.readUntilClosed())
+            if !bytes.isEmpty { try connection.send(bytes) }
+            received = try await connection.readUntilClosed()
             let waited = ContinuousClock.now - opened
-            let goAway = try #require(frames.last { $0.type == Self.goAway })
-            // GOAWAY: last stream id (4 bytes), then the error code.
-            #expect(Array(goAway.payload.dropFirst(4).prefix(4)) == [0, 0, 0, 0])
             #expect(waited >= .milliseconds(250) && waited < .seconds(4), "closed after \(waited)")
         }
+        return received
+    }
+
+    @Test("a connection with no call is closed with GOAWAY(NO_ERROR) after the idle timeout")
+    func idleConnectionIsClosed() async throws {
+        let received = try await closedAfterTimeout(
+            .defaults { $0.idleTimeout = .milliseconds(300) },
+            sending: RawTCPConnection.http2Preface
+        )
+        let goAway = try #require(RawTCPConnection.frames(in: received).last { $0.type == Self.goAway })
+        // GOAWAY: last stream id (4 bytes), then the error code.
+        #expect(Array(goAway.payload.dropFirst(4).prefix(4)) == [0, 0, 0, 0])
     }
 
     @Test("an open call holds the connection past the idle timeout")
@@ -51,13 +62,6 @@ struct ConnectionTimerTests {
 
     @Test("a peer that sends no HTTP/2 preface is disconnected after the handshake timeout")
     func silentPeerIsDisconnected() async throws {
-        let configuration = RPCServer.Configuration.defaults { $0.handshakeTimeout = .milliseconds(300) }
-        try await withTestServer(services: [InteropTestService()], configuration: configuration) { _, server in
-            let connection = try RawTCPConnection(port: try await server.listeningAddress.port!)
-            let opened = ContinuousClock.now
-            _ = try await connection.readUntilClosed()
-            let waited = ContinuousClock.now - opened
-            #expect(waited >= .milliseconds(250) && waited < .seconds(4), "closed after \(waited)")
-        }
+        _ = try await closedAfterTimeout(.defaults { $0.handshakeTimeout = .milliseconds(300) }, sending: [])
     }
 }
