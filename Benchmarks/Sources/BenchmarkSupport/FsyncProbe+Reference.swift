@@ -15,7 +15,7 @@ extension FsyncProbe.Result {
         print("## Physical reference: 4 KiB pwrite + fsync on the same filesystem")
         print("| fsyncs/s | p50 ms | p99 ms | samples |")
         print("|---:|---:|---:|---:|")
-        print("| \(f0(perSecond)) | \(f3(latency.percentileMilliseconds(0.5))) | \(f3(latency.percentileMilliseconds(0.99))) | \(fsyncs) |")
+        print("| \(f0(perSecond)) | \(f3(latency.percentileMilliseconds(0.5))) | \(f3(latency.percentileMilliseconds(0.99))) | \(runs) |")
         print()
     }
 }

@@ -12,12 +12,7 @@ import Glibc
 /// latency of a lone durable write after an idle gap, which is what a durable call at low load
 /// pays: on a virtual disk that latency can be several times the back-to-back one.
 public enum FsyncProbe {
-    public struct Result: Sendable {
-        public var fsyncs: Int
-        public var elapsed: Double
-        public var latency: LatencySamples
-        public var perSecond: Double { Double(fsyncs) / elapsed }
-    }
+    public typealias Result = PacedLoop.Result
 
     /// - Parameter rate: writes per second, evenly spaced; nil for back to back.
     public static func run(directory: String, duration: Duration, rate: Double? = nil) throws -> Result {
@@ -38,25 +33,11 @@ public enum FsyncProbe {
         }
         guard fsync(fd) == 0 else { throw BenchmarkError("fsync failed: errno \(errno)") }
 
-        let clock = ContinuousClock()
-        var latency = LatencySamples()
-        let start = clock.now
-        let end = start.advanced(by: duration)
-        var index = 0
-        while clock.now < end {
-            if let rate {
-                let due = start.advanced(by: .seconds(Double(index) / rate))
-                let idle = clock.now.duration(to: due)
-                if idle > .zero { usleep(UInt32(idle.seconds * 1_000_000)) }
-            }
+        return try PacedLoop.run(duration: duration, rate: rate) { index in
             page[0] = UInt8(truncatingIfNeeded: index)
-            let before = clock.now
             guard pwrite(fd, &page, pageSize, off_t((index % pages) * pageSize)) == pageSize, fsync(fd) == 0 else {
                 throw BenchmarkError("write+fsync failed: errno \(errno)")
             }
-            latency.append((clock.now - before).seconds)
-            index += 1
         }
-        return Result(fsyncs: index, elapsed: (clock.now - start).seconds, latency: latency)
     }
 }

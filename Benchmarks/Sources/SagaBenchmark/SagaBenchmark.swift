@@ -2,11 +2,11 @@ import BenchmarkSupport
 
 /// The durable-saga benchmark of issue 3, in one run: the filesystem's fsync rate (the physical
 /// reference), completed 4-step sagas per second at several concurrencies, durable start latency
-/// at low load, and resident memory per parked workflow. Not a test: it prints what it measured
+/// at several steady rates beside its floors, and resident memory per parked workflow. Not a test: it prints what it measured
 /// against the targets and exits 0 whether or not they are met (non-zero only when a run fails).
 ///
 /// Usage: SagaBenchmark [--dir PATH] [--duration S] [--warmup S] [--concurrency 1,64,1024]
-///                      [--fsync-seconds S] [--latency-rate N] [--latency-seconds S]
+///                      [--fsync-seconds S] [--latency-rates 25,100,500] [--latency-seconds S]
 ///                      [--parked 10000,100000] [--parked-starters N] [--parked-rss-limit-mib N]
 @main
 struct SagaBenchmark {
@@ -16,7 +16,7 @@ struct SagaBenchmark {
         var warmup = Duration.seconds(2)
         var concurrencies = [1, 64, 1024]
         var fsyncDuration = Duration.seconds(3)
-        var latencyRate = 25.0
+        var latencyRates = [25, 100, 500]
         var latencyDuration = Duration.seconds(10)
         var parkedCounts = [10_000, 100_000]
         var parkedStarters = 256
@@ -31,7 +31,7 @@ struct SagaBenchmark {
                 case "--warmup": warmup = try arguments.seconds(flag)
                 case "--concurrency": concurrencies = try arguments.counts(flag)
                 case "--fsync-seconds": fsyncDuration = try arguments.seconds(flag)
-                case "--latency-rate": latencyRate = try arguments.positive(flag)
+                case "--latency-rates": latencyRates = try arguments.counts(flag)
                 case "--latency-seconds": latencyDuration = try arguments.seconds(flag)
                 case "--parked": parkedCounts = try arguments.counts(flag)
                 case "--parked-starters": parkedStarters = max(1, try arguments.counts(flag).first ?? 1)
@@ -73,14 +73,14 @@ struct SagaBenchmark {
         }
         report.throughput(throughput, fsync: fsync)
 
-        progress("start latency: \(options.latencyRate) starts/s for \(options.latencyDuration.seconds) s")
-        let latency = try await StartLatencyRun.run(
-            directory: directory,
-            rate: options.latencyRate,
-            duration: options.latencyDuration,
-            warmupStarts: 200
-        )
-        report.startLatency(latency, fsync: fsync)
+        var latencies: [StartLatencyRun.Result] = []
+        for rate in options.latencyRates {
+            progress("start latency: \(rate) starts/s for \(options.latencyDuration.seconds) s, after its floors at that rate")
+            latencies.append(
+                try await StartLatencyRun.run(directory: directory, rate: Double(rate), duration: options.latencyDuration, warmupStarts: 200)
+            )
+        }
+        report.startLatency(latencies, fsync: fsync)
 
         var parked: ParkedRun.Result?
         if !options.parkedCounts.isEmpty {
@@ -93,8 +93,8 @@ struct SagaBenchmark {
             )
             report.parked(parked!)
         }
-        report.summary(fsync: fsync, throughput: throughput, latency: latency, parked: parked)
-        let failures = throughput.map(\.notCompleted).reduce(latency.notCompleted, +)
+        report.summary(fsync: fsync, throughput: throughput, latencies: latencies, parked: parked)
+        let failures = (throughput.map(\.notCompleted) + latencies.map(\.notCompleted)).reduce(0, +)
         if failures > 0 { throw BenchmarkError("\(failures) sagas did not complete") }
     }
 

@@ -1,9 +1,14 @@
 import BatonWorkflow
 import BenchmarkSupport
 
-/// Start latency at low load: sagas started at a fixed, modest rate (open loop), each start
-/// timed until `start` returns, i.e. until its create is durable. The sagas run on in the
-/// background, so a start may share (or wait for) a commit of another saga's steps.
+/// Start latency at a steady rate: sagas started at a fixed rate (open loop), each start timed
+/// until `start` returns, i.e. until its create is durable. The sagas run on in the background, so
+/// a start may share (or wait for) a commit of another saga's steps.
+///
+/// Two floors are measured at the same rate just before, on the same filesystem: a lone 4 KiB
+/// write + fsync, and a bare SQLite commit (`SQLiteCommitProbe`). On a virtual machine both grow
+/// several-fold as the rate falls (an idle disk and idle CPUs answer slowly), so a start latency
+/// means little without the floors beside it.
 enum StartLatencyRun {
     struct Result: Sendable {
         var rate: Double
@@ -12,10 +17,14 @@ enum StartLatencyRun {
         var notCompleted: Int
         /// A lone 4 KiB write + fsync at the same rate, on the same filesystem, just before.
         var pacedFsync: FsyncProbe.Result
+        /// A bare SQLite commit at the same rate, on the same filesystem, just before.
+        var sqliteCommit: PacedLoop.Result
     }
 
     static func run(directory: String, rate: Double, duration: Duration, warmupStarts: Int) async throws -> Result {
-        let pacedFsync = try FsyncProbe.run(directory: directory, duration: min(duration, .seconds(5)), rate: rate)
+        let probeDuration = min(duration, .seconds(5))
+        let pacedFsync = try FsyncProbe.run(directory: directory, duration: probeDuration, rate: rate)
+        let sqliteCommit = try SQLiteCommitProbe.run(directory: directory, duration: probeDuration, rate: rate)
         return try await SagaWorkload.withEngine(directory: directory, name: "start-latency") { engine, _, bus in
             for index in 0..<warmupStarts {
                 let id = "warmup-\(index)"
@@ -26,7 +35,9 @@ enum StartLatencyRun {
             let count = max(1, Int(rate * duration.seconds))
             let interval = Duration.seconds(1 / rate)
             let origin = clock.now
-            var result = Result(rate: rate, starts: count, latency: LatencySamples(), notCompleted: 0, pacedFsync: pacedFsync)
+            var result = Result(
+                rate: rate, starts: count, latency: LatencySamples(), notCompleted: 0, pacedFsync: pacedFsync, sqliteCommit: sqliteCommit
+            )
             try await withThrowingTaskGroup(of: (Double, Bool).self) { group in
                 for index in 0..<count {
                     try await clock.sleep(until: origin.advanced(by: interval * index))
