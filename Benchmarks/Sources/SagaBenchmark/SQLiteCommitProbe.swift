@@ -7,6 +7,10 @@ import GRDB
 /// `synchronous=FULL`, so that SQLite fsyncs its log in every commit. One connection, prepared
 /// statements, a one-table schema: no engine, no encoding, no queue, no other thread. Whatever a
 /// durable start costs beyond this is Baton's own.
+///
+/// Half a second of commits back to back first grows the log to its steady size (SQLite's
+/// automatic checkpoint starts it over every 1,000 pages), so that the measured commits reuse it,
+/// as in `StartLatencyRun`.
 enum SQLiteCommitProbe {
     static func run(directory: String, duration: Duration, rate: Double) throws -> PacedLoop.Result {
         let path = directory + "/sqlite-commit-probe.sqlite"
@@ -24,11 +28,13 @@ enum SQLiteCommitProbe {
             guard try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal", try Int.fetchOne(db, sql: "PRAGMA synchronous") == 2 else {
                 throw BenchmarkError("the SQLite commit probe did not get WAL mode with synchronous=FULL")
             }
-            return try PacedLoop.run(duration: duration, rate: rate) { _ in
+            func commitOne(_: Int) throws {
                 try begin.execute()
                 try insert.execute(arguments: [row])
                 try commit.execute()
             }
+            _ = try PacedLoop.run(duration: .milliseconds(500), commitOne)
+            return try PacedLoop.run(duration: duration, rate: rate, commitOne)
         }
     }
 }

@@ -77,7 +77,7 @@ struct SagaBenchmark {
         for rate in options.latencyRates {
             progress("start latency: \(rate) starts/s for \(options.latencyDuration.seconds) s, after its floors at that rate")
             latencies.append(
-                try await StartLatencyRun.run(directory: directory, rate: Double(rate), duration: options.latencyDuration, warmupStarts: 200)
+                try await StartLatencyRun.run(directory: directory, rate: Double(rate), duration: options.latencyDuration)
             )
         }
         report.startLatency(latencies, fsync: fsync)

@@ -30,6 +30,9 @@ enum SagaWorkload {
         return logger
     }()
 
+    /// The SQLite file of ``withEngine(directory:name:_:)``.
+    static func storePath(directory: String, name: String) -> String { "\(directory)/\(name).sqlite" }
+
     /// Runs `body` with an engine on a fresh SQLite file (`synchronous=FULL`) in `directory`, then
     /// shuts the engine down, closes the store and deletes its files.
     static func withEngine<Result: Sendable>(
@@ -37,7 +40,7 @@ enum SagaWorkload {
         name: String,
         _ body: (WorkflowEngine, SQLiteWorkflowStore, CompletionBus) async throws -> Result
     ) async throws -> Result {
-        let path = "\(directory)/\(name).sqlite"
+        let path = storePath(directory: directory, name: name)
         for suffix in ["", "-wal", "-shm"] { removeFile(path + suffix) }
         let store = try SQLiteWorkflowStore(path: path, configuration: .defaults { $0.synchronous = .full })
         let bus = CompletionBus()
