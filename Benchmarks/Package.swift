@@ -15,7 +15,7 @@ let package = Package(
     dependencies: [
         .package(name: "Baton", path: ".."),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        // SQLite alone, as the floor of a durable start (SagaBenchmark's SQLiteCommitProbe); the version Baton resolves.
+        // SQLite's C API, for the bare-SQLite floor of a durable start (SagaBenchmark's SQLiteCommitProbe).
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         // The grpc-swift-2 peer of dev/bench-rpc (GRPCSwiftPeer) only.
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
@@ -38,7 +38,7 @@ let package = Package(
                 .product(name: "BatonAllocator", package: "Baton"),
                 .product(name: "BatonWorkflow", package: "Baton"),
                 .product(name: "BatonWorkflowSQLite", package: "Baton"),
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

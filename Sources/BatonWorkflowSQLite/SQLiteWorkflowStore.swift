@@ -66,6 +66,11 @@ public final class SQLiteWorkflowStore: WorkflowStore {
     /// - Throws: `WorkflowError` `.incompatibleStore` when the file is not a Baton store or has a
     ///   newer schema; `.storageFailure` when SQLite cannot open it.
     public init(path: String, configuration: Configuration = .defaults) throws {
+        do {
+            try CoalescingVFS.registerAsDefault()
+        } catch {
+            throw WorkflowError(code: .storageFailure, message: "cannot open the workflow store at '\(path)'", cause: error)
+        }
         try SQLiteSchema.inspect(path: path)
         var grdb = GRDB.Configuration()
         grdb.busyMode = .timeout(TimeInterval(Double(configuration.busyTimeout.components.seconds)))

@@ -29,18 +29,29 @@ struct CrashRecoveryTests {
         try await withTemporaryDirectory { (dir: String) async throws in
             let storePath = dir + "/baton.sqlite"
             let ledgerPath = dir + "/ledger.txt"
-            let count = 150
+            let count = 1_000
+            let rounds = 8
             var generator = SystemRandomNumberGenerator()
             var kills = 0
-            for _ in 0..<6 {
+            for _ in 0..<rounds {
+                // Kill once the victim has made a random amount of progress since its launch (its
+                // ledger grew by 300 B to 3 KiB, about 20 to 200 step calls), so that every kill
+                // lands in the middle of the work, however fast the machine. Eight rounds make
+                // at most about 1,600 of the ~3,500 calls the sagas need, so work is always left.
+                let ledgerBefore = Self.fileSize(ledgerPath)
+                let target = ledgerBefore + Int.random(in: 300...3_000, using: &generator)
                 let process = try Self.launch(executable, storePath, ledgerPath, count)
-                try await Task.sleep(for: .milliseconds(Int.random(in: 80...600, using: &generator)))
+                let deadline = ContinuousClock.now.advanced(by: .seconds(60))
+                while process.isRunning, Self.fileSize(ledgerPath) < target, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(1))
+                }
                 if process.isRunning {
                     kill(process.processIdentifier, SIGKILL)
                     kills += 1
                 }
                 process.waitUntilExit()
             }
+            #expect(kills == rounds, "a victim finished or stalled before its kill")
             // A last, uninterrupted run must finish everything.
             let final = try Self.launch(executable, storePath, ledgerPath, count, captureOutput: true)
             final.process.waitUntilExit()
@@ -73,6 +84,10 @@ struct CrashRecoveryTests {
             #expect(ledger == expectedKeys)
             print("crash test: \(kills) SIGKILLs, \(calls.count) calls, \(ledger.count) distinct keys (\(calls.count - ledger.count) re-run after a kill)")
         }
+    }
+
+    static func fileSize(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
     }
 
     static func launch(_ executable: URL, _ store: String, _ ledger: String, _ count: Int) throws -> Process {

@@ -186,6 +186,42 @@ struct SQLiteWorkflowStoreTests {
         }
     }
 
+    @Test("commits of any size reach the log whole: another process reads each at once, a reopen reads them all")
+    func logWritesOfAnySize() async throws {
+        try await withTemporaryDirectory { (dir: String) async throws in
+            let path = dir + "/baton.sqlite"
+            // From a few bytes to past the 1 MiB the log's VFS holds back (it then writes as it
+            // goes), and around the 128 KiB multiples SQLite's own writes cannot take in one call.
+            let sizes = [10, 60_000, 131_000, 262_100, 700_000, 3_000_000]
+            var snapshots: [WorkflowSnapshot] = []
+            do {
+                let store = try SQLiteWorkflowStore(path: path)
+                #expect(CoalescingVFS.isProcessDefault)
+                for (index, size) in sizes.enumerated() {
+                    let id = "w\(index)"
+                    let (machine, event) = WorkflowStateMachine.create(
+                        definition: WorkflowStoreContractTests.definition, id: id,
+                        input: ["blob": .string(String(repeating: Character(UnicodeScalar(UInt8(65 + index))), count: size))],
+                        correlationID: nil, now: WorkflowStoreContractTests.t0
+                    )
+                    _ = try await store.create(machine.snapshot, events: [event], owner: "me", leaseUntil: WorkflowStoreContractTests.forever)
+                    snapshots.append(machine.snapshot)
+                    // The sqlite3 tool reads through SQLite's own VFS, in another process.
+                    let seen = try shell("sqlite3", path, "SELECT count(*), max(length(snapshot)) > \(size) FROM workflows WHERE id = '\(id)'")
+                    #expect(seen == "1|1", "\(id) (\(size) bytes)")
+                }
+                #expect(try await store.integrityCheck() == "ok")
+                try store.close()
+            }
+            let reopened = try SQLiteWorkflowStore(path: path)
+            defer { try? reopened.close() }
+            for snapshot in snapshots {
+                #expect(try await reopened.snapshot(id: snapshot.id) == snapshot)
+            }
+            #expect(try await reopened.integrityCheck() == "ok")
+        }
+    }
+
     @Test("concurrent commits share transactions (group commit)")
     func groupCommit() async throws {
         try await withTemporaryDirectory { (dir: String) async throws in
