@@ -13,7 +13,9 @@ import Foundation
 ///
 /// Concurrent workflows' writes are group-committed: they share one transaction and one fsync
 /// (see `GroupCommitter`). Every commit is fenced by the version column and the lease owner, the
-/// same rules a PostgreSQL store applies with `FOR UPDATE SKIP LOCKED` leases.
+/// same rules a PostgreSQL store applies with `FOR UPDATE SKIP LOCKED` leases. A transaction's
+/// log frames reach the kernel in one write rather than two per frame (see `CoalescingVFS`, which
+/// the first store to open makes SQLite's default VFS for the process).
 ///
 /// Opening a file that is not a Baton store (another format, another application's SQLite
 /// database, a newer schema, a corrupt file) fails with `WorkflowError.Code.incompatibleStore`

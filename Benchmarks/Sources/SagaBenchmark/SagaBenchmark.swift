@@ -2,8 +2,9 @@ import BenchmarkSupport
 
 /// The durable-saga benchmark of issue 3, in one run: the filesystem's fsync rate (the physical
 /// reference), completed 4-step sagas per second at several concurrencies, durable start latency
-/// at several steady rates beside its floors, and resident memory per parked workflow. Not a test: it prints what it measured
-/// against the targets and exits 0 whether or not they are met (non-zero only when a run fails).
+/// at several steady rates beside its floors, and resident memory per parked workflow. Not a
+/// test: it prints what it measured against the targets and exits 0 whether or not they are met
+/// (non-zero only when a run fails).
 ///
 /// Usage: SagaBenchmark [--dir PATH] [--duration S] [--warmup S] [--concurrency 1,64,1024]
 ///                      [--fsync-seconds S] [--latency-rates 25,100,500] [--latency-seconds S]
