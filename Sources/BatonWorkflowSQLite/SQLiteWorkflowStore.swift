@@ -2,6 +2,7 @@ import BatonWorkflow
 import GRDB
 
 import Foundation
+import Synchronization
 
 /// The embedded default store: one SQLite file in WAL mode, `synchronous=FULL`.
 ///
@@ -62,17 +63,15 @@ public final class SQLiteWorkflowStore: WorkflowStore {
     private let checkpointer: SQLiteCheckpointer
     /// Makes commits durable when `synchronous` is `FULL`.
     private let syncer: WALSyncer?
+    /// The log `CoalescingVFS` collects for this store, until the store closes.
+    private let collectedLog: String
+    private let closed = Atomic<Bool>(false)
 
     /// Opens (creating and migrating as needed) the store at `path`.
     ///
     /// - Throws: `WorkflowError` `.incompatibleStore` when the file is not a Baton store or has a
     ///   newer schema; `.storageFailure` when SQLite cannot open it.
     public init(path: String, configuration: Configuration = .defaults) throws {
-        do {
-            try CoalescingVFS.registerAsDefault()
-        } catch {
-            throw WorkflowError(code: .storageFailure, message: "cannot open the workflow store at '\(path)'", cause: error)
-        }
         try SQLiteSchema.inspect(path: path)
         var grdb = GRDB.Configuration()
         grdb.busyMode = .timeout(TimeInterval(Double(configuration.busyTimeout.components.seconds)))
@@ -84,11 +83,20 @@ public final class SQLiteWorkflowStore: WorkflowStore {
             // The checkpointer copies the log back in the background; a commit checkpoints
             // itself only if the log passes 40 MiB of 4 KiB pages (it fell behind).
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
+            // A transaction's log frames are written at its commit only, never spilled before:
+            // CoalescingVFS, which writes them in one go, relies on it.
+            try db.execute(sql: "PRAGMA cache_spill = OFF")
+        }
+        do {
+            self.collectedLog = try CoalescingVFS.collectLog(ofDatabaseAt: path)
+        } catch {
+            throw WorkflowError(code: .storageFailure, message: "cannot open the workflow store at '\(path)'", cause: error)
         }
         do {
             self.pool = try DatabasePool(path: path, configuration: grdb)
             try SQLiteSchema.migrate(pool)
         } catch {
+            CoalescingVFS.stopCollectingLog(collectedLog)
             throw WorkflowError(code: .storageFailure, message: "cannot open the workflow store at '\(path)'", cause: error)
         }
         self.path = path
@@ -97,6 +105,7 @@ public final class SQLiteWorkflowStore: WorkflowStore {
             try syncer?.syncHere()  // the migrations, if any ran
         } catch {
             try? pool.close()
+            CoalescingVFS.stopCollectingLog(collectedLog)
             throw WorkflowError(code: .storageFailure, message: "cannot open the workflow store's log at '\(path)-wal'", cause: error)
         }
         let rows = WrittenRows()
@@ -115,6 +124,7 @@ public final class SQLiteWorkflowStore: WorkflowStore {
         } catch {
             syncer?.close()
             try? pool.close()
+            CoalescingVFS.stopCollectingLog(collectedLog)
             throw WorkflowError(code: .storageFailure, message: "cannot open the workflow store at '\(path)'", cause: error)
         }
     }
@@ -127,6 +137,7 @@ public final class SQLiteWorkflowStore: WorkflowStore {
 
     /// Closes the database connections.
     public func close() throws {
+        if !closed.exchange(true, ordering: .acquiringAndReleasing) { CoalescingVFS.stopCollectingLog(collectedLog) }
         try checkpointer.close()
         syncer?.close()
         try pool.close()

@@ -196,7 +196,7 @@ struct SQLiteWorkflowStoreTests {
             var snapshots: [WorkflowSnapshot] = []
             do {
                 let store = try SQLiteWorkflowStore(path: path)
-                #expect(CoalescingVFS.isProcessDefault)
+                #expect(CoalescingVFS.collects(path + "-wal"))
                 for (index, size) in sizes.enumerated() {
                     let id = "w\(index)"
                     let (machine, event) = WorkflowStateMachine.create(
@@ -213,6 +213,7 @@ struct SQLiteWorkflowStoreTests {
                 #expect(try await store.integrityCheck() == "ok")
                 try store.close()
             }
+            #expect(!CoalescingVFS.collects(path + "-wal"))
             let reopened = try SQLiteWorkflowStore(path: path)
             defer { try? reopened.close() }
             for snapshot in snapshots {

@@ -1,4 +1,5 @@
 import GRDBSQLite
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -23,23 +24,50 @@ import Glibc
 ///   writes what was collected;
 /// - a transaction that spills more than `limit` bytes before it commits is written as it goes.
 ///
-/// Only log files are wrapped: the database and its shared-memory index are the platform's own
-/// file objects, untouched. The VFS becomes SQLite's default for the process the first time a
-/// store opens (``registerAsDefault()``), because GRDB opens connections with the default VFS; it
-/// changes nothing for a SQLite file that is not in WAL mode.
+/// Frames held back belong to a transaction that has not committed yet, so they are harmless as
+/// long as nothing but its commit can follow them. One thing could: a transaction that spills
+/// pages to the log before its commit (when it outgrows the page cache) and then rolls back
+/// leaves its spilled frames collected; written later, after another connection appended its own
+/// commit at the same place, they would overwrite it. Hence only the logs of databases a store
+/// opened are collected (``collectLog(ofDatabaseAt:)``), and the store's connections never spill
+/// (`PRAGMA cache_spill = OFF`): their frames are written at commit only. Every other file, logs
+/// of other databases included, is the platform's own file object, untouched. The VFS becomes
+/// SQLite's default for the process when the first store opens, because GRDB opens connections
+/// with the default VFS.
 enum CoalescingVFS {
     static let name = "baton-coalescing-unix"
 
-    /// Registers the VFS as the process's default, once. Throws if SQLite has no "unix" VFS.
-    static func registerAsDefault() throws {
+    /// Makes the VFS the process's default (once), and collects the log of the database at `path`
+    /// (however SQLite spells its full path) until ``stopCollectingLog(_:)``. The connections
+    /// that write it must not spill (`PRAGMA cache_spill = OFF`).
+    ///
+    /// - Returns: the log's full path, for ``stopCollectingLog(_:)``.
+    static func collectLog(ofDatabaseAt path: String) throws -> String {
         guard registration != nil else {
             throw CoalescingVFSError(message: "cannot register SQLite VFS '\(name)' over SQLite's 'unix' VFS")
         }
+        var fullPath = [CChar](repeating: 0, count: Int(platform.pointee.mxPathname) + 1)
+        guard platform.pointee.xFullPathname!(platform, path, Int32(fullPath.count), &fullPath) == SQLITE_OK else {
+            throw CoalescingVFSError(message: "SQLite cannot make a full path of '\(path)'")
+        }
+        let log = String(cString: fullPath) + "-wal"
+        collectedLogs.withLock { $0[log, default: 0] += 1 }
+        return log
     }
 
-    /// Whether SQLite opens files through this VFS by default.
-    static var isProcessDefault: Bool {
-        sqlite3_vfs_find(nil).map { String(cString: $0.pointee.zName) == name } ?? false
+    /// Undoes one ``collectLog(ofDatabaseAt:)``; log files already open stay as they are.
+    static func stopCollectingLog(_ log: String) {
+        collectedLogs.withLock { logs in
+            if let count = logs[log], count > 1 { logs[log] = count - 1 } else { logs[log] = nil }
+        }
+    }
+
+    /// Logs to collect, by full path, with how many stores asked.
+    private static let collectedLogs = Mutex<[String: Int]>([:])
+
+    /// Whether the log at `log` (a full path) is collected when opened.
+    static func collects(_ log: String) -> Bool {
+        collectedLogs.withLock { $0[log] != nil }
     }
 
     /// The bytes collected and not yet written, flushed by ``flush(_:)``.
@@ -83,8 +111,8 @@ enum CoalescingVFS {
         vfs.pointee.xOpen = { _, path, file, flags, outFlags in
             guard let file else { return SQLITE_MISUSE }
             let platform = CoalescingVFS.platform!
-            guard flags & SQLITE_OPEN_WAL != 0 else {
-                // Not a log: the platform's file object, in place.
+            guard flags & SQLITE_OPEN_WAL != 0, let path, CoalescingVFS.collects(String(cString: path)) else {
+                // Not a store's log: the platform's file object, in place.
                 return platform.pointee.xOpen!(platform, path, file, flags, outFlags)
             }
             let inner = CoalescingVFS.inner(file)
