@@ -87,16 +87,20 @@ public final class SQLiteWorkflowStore: WorkflowStore {
             // CoalescingVFS, which writes them in one go, relies on it.
             try db.execute(sql: "PRAGMA cache_spill = OFF")
         }
+        let collectedLog: String
         do {
-            self.collectedLog = try CoalescingVFS.collectLog(ofDatabaseAt: path)
+            collectedLog = try CoalescingVFS.collectLog(ofDatabaseAt: path)
         } catch {
             throw WorkflowError(code: .storageFailure, message: "cannot open the workflow store at '\(path)'", cause: error)
         }
+        self.collectedLog = collectedLog
+        // Every failure from here on gives the log back.
+        var opened = false
+        defer { if !opened { CoalescingVFS.stopCollectingLog(collectedLog) } }
         do {
             self.pool = try DatabasePool(path: path, configuration: grdb)
             try SQLiteSchema.migrate(pool)
         } catch {
-            CoalescingVFS.stopCollectingLog(collectedLog)
             throw WorkflowError(code: .storageFailure, message: "cannot open the workflow store at '\(path)'", cause: error)
         }
         self.path = path
@@ -105,7 +109,6 @@ public final class SQLiteWorkflowStore: WorkflowStore {
             try syncer?.syncHere()  // the migrations, if any ran
         } catch {
             try? pool.close()
-            CoalescingVFS.stopCollectingLog(collectedLog)
             throw WorkflowError(code: .storageFailure, message: "cannot open the workflow store's log at '\(path)-wal'", cause: error)
         }
         let rows = WrittenRows()
@@ -124,9 +127,9 @@ public final class SQLiteWorkflowStore: WorkflowStore {
         } catch {
             syncer?.close()
             try? pool.close()
-            CoalescingVFS.stopCollectingLog(collectedLog)
             throw WorkflowError(code: .storageFailure, message: "cannot open the workflow store at '\(path)'", cause: error)
         }
+        opened = true
     }
 
     /// Transactions committed and writes they carried since opening.

@@ -13,8 +13,8 @@ struct ProtobufMessageTests {
         #expect(decoded.serializedBytes() == bytes)
     }
 
-    /// Lowering and unpacking allocate from an arena: a stack block, then heap blocks, and a
-    /// block of its own for a large value. A message far larger than the stack block, with
+    /// Lowering and unpacking allocate from an arena: its own first block, then heap blocks, and
+    /// a block of its own for a large value. A message far larger than the first block, with
     /// values of every size and alignment in between, must come back intact.
     @Test("a message that overflows the arena's first block into several heap blocks round-trips")
     func largeMessageRoundTrip() throws {

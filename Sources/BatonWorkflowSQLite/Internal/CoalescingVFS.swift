@@ -43,14 +43,14 @@ enum CoalescingVFS {
     ///
     /// - Returns: the log's full path, for ``stopCollectingLog(_:)``.
     static func collectLog(ofDatabaseAt path: String) throws -> String {
-        guard registration != nil else {
+        guard registration != nil, let platform else {
             throw CoalescingVFSError(message: "cannot register SQLite VFS '\(name)' over SQLite's 'unix' VFS")
         }
         var fullPath = [CChar](repeating: 0, count: Int(platform.pointee.mxPathname) + 1)
         guard platform.pointee.xFullPathname!(platform, path, Int32(fullPath.count), &fullPath) == SQLITE_OK else {
             throw CoalescingVFSError(message: "SQLite cannot make a full path of '\(path)'")
         }
-        let log = String(cString: fullPath) + "-wal"
+        let log = String(decoding: fullPath.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) + "-wal"
         collectedLogs.withLock { $0[log, default: 0] += 1 }
         return log
     }
@@ -97,12 +97,11 @@ enum CoalescingVFS {
     fileprivate static let collectedOffset = 16
     fileprivate static let innerOffset = (collectedOffset + MemoryLayout<Collected>.size + 15) & ~15
 
-    /// The platform VFS, set once by `registration`.
-    nonisolated(unsafe) fileprivate static var platform: UnsafeMutablePointer<sqlite3_vfs>!
+    /// The platform VFS this one builds on.
+    nonisolated(unsafe) fileprivate static let platform = sqlite3_vfs_find("unix")
 
     nonisolated(unsafe) private static let registration: UnsafeMutablePointer<sqlite3_vfs>? = {
-        guard let unix = sqlite3_vfs_find("unix") else { return nil }
-        platform = unix
+        guard let unix = platform else { return nil }
         let vfs = UnsafeMutablePointer<sqlite3_vfs>.allocate(capacity: 1)
         vfs.initialize(to: unix.pointee)
         vfs.pointee.pNext = nil
