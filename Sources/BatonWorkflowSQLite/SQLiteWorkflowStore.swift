@@ -164,6 +164,14 @@ public final class SQLiteWorkflowStore: WorkflowStore {
         try await committer.create(snapshot, events: events, owner: owner, leaseUntil: leaseUntil)
     }
 
+    /// Runs `whenCreated` on the store's commit thread, right after answering the caller.
+    public func create(
+        _ snapshot: WorkflowSnapshot, events: [WorkflowEvent], owner: String, leaseUntil: WorkflowInstant,
+        whenCreated: @escaping @Sendable () -> Void
+    ) async throws -> WorkflowStoreCreateResult {
+        try await committer.create(snapshot, events: events, owner: owner, leaseUntil: leaseUntil, whenCreated: whenCreated)
+    }
+
     public func commit(_ commit: WorkflowCommit) async throws {
         try await committer.commit(commit)
     }

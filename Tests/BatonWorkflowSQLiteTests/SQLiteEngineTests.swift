@@ -177,4 +177,65 @@ struct SQLiteEngineTests {
             #expect(try await store.integrityCheck() == "ok")
         }
     }
+
+    /// Records events in the order they reach it, taking its time over each workflow's first one:
+    /// events published concurrently with it would overtake it.
+    final class SlowFirstEventBus: WorkflowEventBus {
+        let received = Mutex<[WorkflowEvent]>([])
+        func publish(_ event: WorkflowEvent) async {
+            if event.sequence == 1 { try? await Task.sleep(for: .milliseconds(20)) }
+            received.withLock { $0.append(event) }
+        }
+    }
+
+    /// The store launches a new instance's driver from its commit thread, after answering the
+    /// start; the instance's mailbox is registered before the create, and its driver publishes
+    /// the opening events. So a command sent once `start` returns always finds the instance, and
+    /// each instance's events reach the bus in sequence, the opening ones first.
+    @Test("a started workflow takes a command at once, and its events reach the bus in order, the opening ones first")
+    func startThenCommand() async throws {
+        try await withTemporaryDirectory { (dir: String) async throws in
+            let store = try SQLiteWorkflowStore(path: dir + "/baton.sqlite")
+            defer { try? store.close() }
+            let bus = SlowFirstEventBus()
+            let definition = WorkflowDefinition("quick", configuration: .defaults { $0.retry = .none }) {
+                StepDefinition.call("a", action: { _ in .null })
+                StepDefinition.call("b", action: { _ in .null })
+                StepDefinition.call("c", action: { _ in .null })
+            }
+            let engine = try WorkflowEngine(definitions: [definition], store: store, eventBus: bus)
+            let count = 64
+            let paused = try await withRunningEngine(engine) { engine in
+                try await withThrowingTaskGroup(of: Bool.self) { group in
+                    for i in 0..<count {
+                        group.addTask {
+                            let id = "q-\(i)"
+                            try await engine.start(type: "quick", id: id)
+                            do {
+                                try await engine.pause(id: id)
+                            } catch let error as WorkflowError where error.message.contains("is finished") {
+                                return false  // it completed first: a legal answer
+                            }
+                            try await engine.resume(id: id)
+                            return true
+                        }
+                    }
+                    var paused = 0
+                    for try await didPause in group where didPause { paused += 1 }
+                    for i in 0..<count {
+                        #expect(try await engine.waitForCompletion(id: "q-\(i)").status == .completed)
+                    }
+                    return paused
+                }
+            }
+            #expect(paused > 0)
+            let received = bus.received.withLock { $0 }
+            let sequences = Dictionary(grouping: received, by: \.workflowID).mapValues { $0.map(\.sequence) }
+            #expect(sequences.count == count)
+            for (id, published) in sequences {
+                let stored = try await store.history(id: id).map(\.sequence)
+                #expect(published == stored, "events of \(id) published as \(published), stored as \(stored)")
+            }
+        }
+    }
 }

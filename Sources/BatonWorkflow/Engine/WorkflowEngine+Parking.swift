@@ -107,13 +107,15 @@ extension WorkflowEngine {
         }
     }
 
-    /// Starts the driver of an adopted, loaded instance. If the engine stopped taking work, the
-    /// instance is parked again and queued commands are answered with `shuttingDown`.
-    func launch(_ machine: WorkflowStateMachine, mailbox: WorkflowMailbox, wake: Int64) {
-        let id = machine.snapshot.id
-        state.withLock { $0.latest[id] = machine.snapshot }
-        if case .terminated = jobsContinuation.yield(Job(machine: machine, mailbox: mailbox)) {
-            for letter in unadopt(id, mailbox: mailbox, parkAgainAt: wake) {
+    /// Starts the driver of a loaded instance (adopted, or just created with its mailbox reserved).
+    /// If the engine stopped taking work, an adopted instance is parked again at `wake` and queued
+    /// commands are answered with `shuttingDown`; without `wake`, the mailbox goes and its
+    /// letters are bounced.
+    func launch(_ job: Job, parkAgainAt wake: Int64?) {
+        let id = job.machine.snapshot.id
+        state.withLock { $0.latest[id] = job.machine.snapshot }
+        if case .terminated = jobsContinuation.yield(job) {
+            for letter in unadopt(id, mailbox: job.mailbox, parkAgainAt: wake) {
                 letter.reply.resume(throwing: WorkflowError(code: .shuttingDown, message: "the workflow engine is shutting down"))
             }
         }
@@ -123,7 +125,7 @@ extension WorkflowEngine {
     /// instance again. Letters queued meanwhile are bounced (their senders look again) unless
     /// the caller takes them.
     @discardableResult
-    private func unadopt(_ id: String, mailbox: WorkflowMailbox, parkAgainAt wake: Int64?) -> [WorkflowMailbox.Letter] {
+    func unadopt(_ id: String, mailbox: WorkflowMailbox, parkAgainAt wake: Int64?) -> [WorkflowMailbox.Letter] {
         let letters: [WorkflowMailbox.Letter] = state.withLock { s in
             let letters = mailbox.close()
             if s.mailboxes[id] === mailbox { s.mailboxes[id] = nil }
@@ -161,7 +163,7 @@ extension WorkflowEngine {
                 for (id, mailbox, wake) in due {
                     do {
                         guard let machine = try await load(id, mailbox: mailbox, wake: wake) else { continue }
-                        launch(machine, mailbox: mailbox, wake: wake)
+                        launch(Job(machine: machine, mailbox: mailbox), parkAgainAt: wake)
                     } catch {
                         logger.warning("cannot load a parked workflow whose timer is due; retrying", metadata: ["workflow.id": "\(id)", "error": "\(error)"])
                         try? await Task.sleep(for: .seconds(1))

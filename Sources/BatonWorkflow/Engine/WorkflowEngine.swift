@@ -37,6 +37,8 @@ public final class WorkflowEngine: Service {
     struct Job: Sendable {
         var machine: WorkflowStateMachine
         var mailbox: WorkflowMailbox
+        /// Events of a new instance that its driver publishes before anything else.
+        var opening: [WorkflowEvent] = []
     }
 
     struct State {
@@ -49,6 +51,10 @@ public final class WorkflowEngine: Service {
         var parked: [String: Int64] = [:]
         /// Wake-ups of parked instances (may hold stale entries, see ``TimerSchedule``).
         var timers = TimerSchedule()
+        /// Instances being started: their mailbox is registered while their create is in flight.
+        var starting: Set<String> = []
+        /// What recovery claimed meanwhile under the id of one being started (it existed).
+        var claimedWhileStarting: [String: WorkflowStateMachine] = [:]
         var shuttingDown = false
     }
 
@@ -189,6 +195,7 @@ public final class WorkflowEngine: Service {
                 do {
                     let definition = try definition(type: snapshot.type, version: snapshot.definitionVersion)
                     let machine = WorkflowStateMachine(definition: definition, snapshot: snapshot)
+                    if handOverToStart(machine) { continue }
                     // An instance that only waits goes to the timer schedule, not into memory.
                     if case .sleep(let until) = machine.nextAction(now: now) {
                         parkRecovered(snapshot.id, until: until)
@@ -212,6 +219,10 @@ public final class WorkflowEngine: Service {
     }
 
     private func drive(_ job: Job) async {
+        for event in job.opening {
+            await eventBus.publish(event)
+            log(event, of: job.machine.snapshot)
+        }
         var driver = WorkflowDriver(engine: self, machine: job.machine, mailbox: job.mailbox)
         if await driver.run() == .parked { return }
         let leftovers = job.mailbox.close()
@@ -231,7 +242,7 @@ public final class WorkflowEngine: Service {
     }
 
     @discardableResult
-    private func enqueue(_ machine: WorkflowStateMachine) -> Bool {
+    private func enqueue(_ machine: WorkflowStateMachine, opening: [WorkflowEvent] = []) -> Bool {
         let id = machine.snapshot.id
         let mailbox: WorkflowMailbox? = state.withLock { s in
             guard !s.shuttingDown, s.mailboxes[id] == nil, s.parked[id] == nil else { return nil }
@@ -241,8 +252,45 @@ public final class WorkflowEngine: Service {
             return mailbox
         }
         guard let mailbox else { return false }
-        jobsContinuation.yield(Job(machine: machine, mailbox: mailbox))
+        jobsContinuation.yield(Job(machine: machine, mailbox: mailbox, opening: opening))
         return true
+    }
+
+    /// Registers a mailbox for an instance about to be created, unless `id` is loaded or parked
+    /// here (then it exists, and its create will say so).
+    private func reserve(_ id: String) -> WorkflowMailbox? {
+        state.withLock { s in
+            guard !s.shuttingDown, s.mailboxes[id] == nil, s.parked[id] == nil else { return nil }
+            let mailbox = WorkflowMailbox()
+            s.mailboxes[id] = mailbox
+            s.starting.insert(id)
+            return mailbox
+        }
+    }
+
+    /// Ends the reservation of a start whose create is settled. An instance that existed and
+    /// that recovery claimed meanwhile is driven with the reserved mailbox; otherwise, when the
+    /// instance was not created here, the mailbox goes and its letters are bounced.
+    private func endReservation(_ id: String, mailbox: WorkflowMailbox, created: Bool) {
+        let claimed = state.withLock { s in
+            s.starting.remove(id)
+            return s.claimedWhileStarting.removeValue(forKey: id)
+        }
+        if created { return }
+        if let claimed {
+            launch(Job(machine: claimed, mailbox: mailbox), parkAgainAt: nil)
+        } else {
+            unadopt(id, mailbox: mailbox, parkAgainAt: nil)
+        }
+    }
+
+    /// Gives an instance recovery claimed to the start in progress under its id, if any.
+    private func handOverToStart(_ machine: WorkflowStateMachine) -> Bool {
+        state.withLock { s in
+            guard s.starting.contains(machine.snapshot.id) else { return false }
+            s.claimedWhileStarting[machine.snapshot.id] = machine
+            return true
+        }
     }
 
     func didRecord(_ snapshot: WorkflowSnapshot) {
@@ -293,18 +341,31 @@ public final class WorkflowEngine: Service {
         )
         // The create carries the workflow's start and its first step's: one commit fewer.
         let events = [created] + (try machine.recordOpening(now: now))
-        switch try await store.create(machine.snapshot, events: events, owner: configuration.owner, leaseUntil: leaseUntil(now)) {
+        // The mailbox is registered before the create, so a command sent once this returns finds
+        // it. The store launches the driver once the create is durable, right after answering
+        // this call where it can (the wake-up of another thread then does not delay the answer),
+        // and the driver publishes the opening events before any later ones.
+        let reserved = reserve(id)
+        let result: WorkflowStoreCreateResult
+        do {
+            let job = reserved.map { Job(machine: machine, mailbox: $0, opening: events) }
+            result = try await store.create(machine.snapshot, events: events, owner: configuration.owner, leaseUntil: leaseUntil(now)) {
+                if let job { self.launch(job, parkAgainAt: nil) }
+            }
+        } catch {
+            if let reserved { endReservation(id, mailbox: reserved, created: false) }
+            throw error
+        }
+        if let reserved { endReservation(id, mailbox: reserved, created: result == .created) }
+        switch result {
         case .existing(let existing):
             guard existing.type == type else {
                 throw WorkflowError(code: .alreadyExists, message: "workflow '\(id)' exists with type '\(existing.type)'")
             }
             return (existing, false)
         case .created:
-            for event in events {
-                await eventBus.publish(event)
-                log(event, of: machine.snapshot)
-            }
-            enqueue(machine)
+            // Not reserved: the id was loaded or parked here, yet the store created it.
+            if reserved == nil { enqueue(machine, opening: events) }
             return (machine.snapshot, true)
         }
     }
@@ -425,7 +486,7 @@ public final class WorkflowEngine: Service {
                 // Posted before the driver starts, so it cannot park before answering.
                 return try await withCheckedThrowingContinuation { continuation in
                     _ = adopted.post(.init(command: command, reply: continuation))
-                    launch(machine, mailbox: adopted, wake: wake)
+                    launch(Job(machine: machine, mailbox: adopted), parkAgainAt: wake)
                 }
             }
             break

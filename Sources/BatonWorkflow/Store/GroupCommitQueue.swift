@@ -117,14 +117,37 @@ public final class GroupCommitQueue<Write: Sendable, Output: Sendable>: Sendable
 public protocol EncodedWorkflowWriteQueue: Sendable {
     /// Commits `write` with others and answers its result.
     func submit(_ write: EncodedWorkflowWrite) async throws -> EncodedWorkflowWrite.Result
+
+    /// ``submit(_:)``, running `answered` with the result of a write that succeeded, once its caller
+    /// is answered or about to be (see ``WorkflowStore/create(_:events:owner:leaseUntil:whenCreated:)``).
+    func submit(_ write: EncodedWorkflowWrite, answered: @escaping @Sendable (EncodedWorkflowWrite.Result) -> Void) async throws
+        -> EncodedWorkflowWrite.Result
 }
 
 extension EncodedWorkflowWriteQueue {
+    /// The default runs `answered` on the caller's task, before returning.
+    public func submit(_ write: EncodedWorkflowWrite, answered: @escaping @Sendable (EncodedWorkflowWrite.Result) -> Void) async throws
+        -> EncodedWorkflowWrite.Result
+    {
+        let result = try await submit(write)
+        answered(result)
+        return result
+    }
+
     /// ``WorkflowStore/create(_:events:owner:leaseUntil:)`` through the queue.
     public func create(_ snapshot: WorkflowSnapshot, events: [WorkflowEvent], owner: String, leaseUntil: WorkflowInstant) async throws
         -> WorkflowStoreCreateResult
     {
-        switch try await submit(.create(snapshot, events: events, owner: owner, leaseUntil: leaseUntil)) {
+        try await create(snapshot, events: events, owner: owner, leaseUntil: leaseUntil, whenCreated: {})
+    }
+
+    /// ``WorkflowStore/create(_:events:owner:leaseUntil:whenCreated:)`` through the queue.
+    public func create(
+        _ snapshot: WorkflowSnapshot, events: [WorkflowEvent], owner: String, leaseUntil: WorkflowInstant,
+        whenCreated: @escaping @Sendable () -> Void
+    ) async throws -> WorkflowStoreCreateResult {
+        let write = try EncodedWorkflowWrite.create(snapshot, events: events, owner: owner, leaseUntil: leaseUntil)
+        switch try await submit(write, answered: { if case .created = $0 { whenCreated() } }) {
         case .existing(let existing): return .existing(existing)
         case .created, .committed: return .created
         }

@@ -16,6 +16,16 @@ public protocol WorkflowStore: Sendable {
     func create(_ snapshot: WorkflowSnapshot, events: [WorkflowEvent], owner: String, leaseUntil: WorkflowInstant) async throws
         -> WorkflowStoreCreateResult
 
+    /// ``create(_:events:owner:leaseUntil:)``, running `whenCreated` once the instance is durably
+    /// created (never when it existed, nor when the create failed): before this returns, or just
+    /// after. A store that makes writes durable on a thread of its own runs it there right after
+    /// answering the caller, so that what it starts (the engine wakes the instance's driver) does
+    /// not delay the caller. The default runs it on the caller's task, before returning.
+    func create(
+        _ snapshot: WorkflowSnapshot, events: [WorkflowEvent], owner: String, leaseUntil: WorkflowInstant,
+        whenCreated: @escaping @Sendable () -> Void
+    ) async throws -> WorkflowStoreCreateResult
+
     /// Appends events and replaces the snapshot atomically.
     ///
     /// - Throws: `WorkflowError` `.conflict` when the stored version is not `expectedVersion` or the
@@ -51,6 +61,15 @@ public protocol WorkflowStore: Sendable {
 }
 
 extension WorkflowStore {
+    public func create(
+        _ snapshot: WorkflowSnapshot, events: [WorkflowEvent], owner: String, leaseUntil: WorkflowInstant,
+        whenCreated: @escaping @Sendable () -> Void
+    ) async throws -> WorkflowStoreCreateResult {
+        let result = try await create(snapshot, events: events, owner: owner, leaseUntil: leaseUntil)
+        if result == .created { whenCreated() }
+        return result
+    }
+
     /// The first page of instances `owner` may claim, its own included.
     public func claim(owner: String, leaseUntil: WorkflowInstant, now: WorkflowInstant, limit: Int) async throws -> [WorkflowSnapshot] {
         try await claim(owner: owner, leaseUntil: leaseUntil, now: now, after: nil, limit: limit, includingOwned: true)

@@ -28,6 +28,8 @@ final class GroupCommitter: EncodedWorkflowWriteQueue {
     private struct Pending {
         var write: Write
         var continuation: CheckedContinuation<Write.Result, any Error>
+        /// Runs after the caller is answered, with the result of a write that succeeded.
+        var answered: (@Sendable (Write.Result) -> Void)?
     }
 
     private let writer: DatabasePool
@@ -53,8 +55,18 @@ final class GroupCommitter: EncodedWorkflowWriteQueue {
     }
 
     func submit(_ write: Write) async throws -> Write.Result {
+        try await queue(write, answered: nil)
+    }
+
+    /// Runs `answered` here, on the commit loop's (or the syncer's) thread, right after
+    /// answering the caller: the caller does not wait for it.
+    func submit(_ write: Write, answered: @escaping @Sendable (Write.Result) -> Void) async throws -> Write.Result {
+        try await queue(write, answered: answered)
+    }
+
+    private func queue(_ write: Write, answered: (@Sendable (Write.Result) -> Void)?) async throws -> Write.Result {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Write.Result, any Error>) in
-            pending.append(Pending(write: write, continuation: continuation)) { self.commitQueued() }
+            pending.append(Pending(write: write, continuation: continuation, answered: answered)) { self.commitQueued() }
         }
     }
 
@@ -122,9 +134,13 @@ final class GroupCommitter: EncodedWorkflowWriteQueue {
         }
     }
 
+    /// Answers every caller first, then runs what follows the answers.
     private static func answer(_ batch: [Pending], _ results: [Result<Write.Result, any Error>]) {
         for (pending, result) in zip(batch, results) {
             pending.continuation.resume(with: result)
+        }
+        for (pending, result) in zip(batch, results) {
+            if let answered = pending.answered, case .success(let output) = result { answered(output) }
         }
     }
 

@@ -12,19 +12,17 @@ struct WorkflowEngineLeaseTests {
         }
     }
 
-    @Test("a replica takes over a dead replica's workflow once its lease expires")
-    func takeover() async throws {
-        let ledger = StepLedger()
+    /// Replica A starts the order saga "o-1" and dies while its charge is in flight, leaving the
+    /// instance leased to A for 30 seconds.
+    static func replicaDiesMidCharge(store: any WorkflowStore, clock: ManualWorkflowClock, ledger: StepLedger) async throws {
         let gate = Gate()
-        let store = InMemoryWorkflowStore()
-        let clock = ManualWorkflowClock()
         let stuck = WorkflowEngineTests.orderSaga(ledger, charge: { context in
             ledger.record(context)
             await gate.pass()
             try Task.checkCancellation()
             return "never"
         })
-        let replicaA = try WorkflowEngine(definitions: [stuck], store: store, clock: clock, configuration: Self.leased("replica-a"))
+        let replicaA = try WorkflowEngine(definitions: [stuck], store: store, clock: clock, configuration: leased("replica-a"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await replicaA.run() }
             try await replicaA.start(type: "order", id: "o-1")
@@ -33,6 +31,14 @@ struct WorkflowEngineLeaseTests {
             gate.open()
             try? await group.waitForAll()
         }
+    }
+
+    @Test("a replica takes over a dead replica's workflow once its lease expires")
+    func takeover() async throws {
+        let ledger = StepLedger()
+        let store = InMemoryWorkflowStore()
+        let clock = ManualWorkflowClock()
+        try await Self.replicaDiesMidCharge(store: store, clock: clock, ledger: ledger)
 
         let replicaB = try WorkflowEngine(
             definitions: [WorkflowEngineTests.orderSaga(ledger)], store: store, clock: clock, configuration: Self.leased("replica-b")
@@ -74,24 +80,74 @@ struct WorkflowEngineLeaseTests {
         #expect(store.claims == [.init(includingOwned: true, ids: []), .init(includingOwned: false, ids: []),
                                  .init(includingOwned: false, ids: []), .init(includingOwned: false, ids: [])])
     }
+
+    /// A start registers the instance's mailbox before its create. Recovery claiming that id
+    /// meanwhile (it existed: a dead replica's) must not be turned away by that mailbox.
+    @Test("a start of an existing id while recovery claims it: the claimed instance is driven")
+    func startRacingRecovery() async throws {
+        let ledger = StepLedger()
+        let base = InMemoryWorkflowStore()
+        let clock = ManualWorkflowClock()
+        try await Self.replicaDiesMidCharge(store: base, clock: clock, ledger: ledger)
+        clock.advance(by: .seconds(31))  // A's lease has expired
+
+        let createGate = Gate()
+        let claimGate = Gate()
+        let store = ClaimRecordingStore(base, createGate: createGate, claimGate: claimGate)
+        let replicaB = try WorkflowEngine(
+            definitions: [WorkflowEngineTests.orderSaga(ledger)], store: store, clock: clock, configuration: Self.leased("replica-b")
+        )
+        let final = try await withThrowingTaskGroup(of: WorkflowSnapshot?.self) { group in
+            group.addTask {
+                try await withRunningEngine(replicaB) { engine in
+                    async let started = engine.startReportingCreation(type: "order", id: "o-1")
+                    await createGate.waitForEntries(1)  // the start's create is in flight
+                    // Recovery, at the engine's start, claims o-1 meanwhile.
+                    claimGate.open()
+                    while !store.claims.contains(where: { $0.ids == ["o-1"] }) { try await Task.sleep(for: .milliseconds(1)) }
+                    createGate.open()
+                    #expect(try await started.created == false)
+                    return try await engine.waitForCompletion(id: "o-1")
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(20))
+                return nil  // o-1 was never driven
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+        #expect(final?.status == .completed)
+        #expect(ledger.all.filter { $0.step == "charge" }.map(\.key) == ["o-1/charge", "o-1/charge"])
+    }
 }
 
-/// An in-memory store that records every claim and lease renewal made through it.
+/// An in-memory store that records every claim and lease renewal made through it; with gates,
+/// every create and every claim waits at its gate first.
 final class ClaimRecordingStore: WorkflowStore {
     struct Claim: Equatable {
         var includingOwned: Bool
         var ids: [String]
     }
 
-    private let base = InMemoryWorkflowStore()
+    private let base: InMemoryWorkflowStore
+    private let createGate: Gate?
+    private let claimGate: Gate?
     private let recorded = Mutex<(claims: [Claim], renewals: [[String]])>(([], []))
     var claims: [Claim] { recorded.withLock { $0.claims } }
     var renewals: [[String]] { recorded.withLock { $0.renewals } }
 
+    init(_ base: InMemoryWorkflowStore = InMemoryWorkflowStore(), createGate: Gate? = nil, claimGate: Gate? = nil) {
+        self.base = base
+        self.createGate = createGate
+        self.claimGate = claimGate
+    }
+
     func create(_ snapshot: WorkflowSnapshot, events: [WorkflowEvent], owner: String, leaseUntil: WorkflowInstant) async throws
         -> WorkflowStoreCreateResult
     {
-        try await base.create(snapshot, events: events, owner: owner, leaseUntil: leaseUntil)
+        await createGate?.pass()
+        return try await base.create(snapshot, events: events, owner: owner, leaseUntil: leaseUntil)
     }
     func commit(_ commit: WorkflowCommit) async throws { try await base.commit(commit) }
     func snapshot(id: String) async throws -> WorkflowSnapshot? { try await base.snapshot(id: id) }
@@ -103,6 +159,7 @@ final class ClaimRecordingStore: WorkflowStore {
     func claim(owner: String, leaseUntil: WorkflowInstant, now: WorkflowInstant, after afterID: String?, limit: Int, includingOwned: Bool)
         async throws -> [WorkflowSnapshot]
     {
+        await claimGate?.pass()
         let claimed = try await base.claim(owner: owner, leaseUntil: leaseUntil, now: now, after: afterID, limit: limit, includingOwned: includingOwned)
         recorded.withLock { $0.claims.append(Claim(includingOwned: includingOwned, ids: claimed.map(\.id))) }
         return claimed
