@@ -37,8 +37,10 @@ struct DeadlineTimerTests {
     @Test("sleeps wake in deadline order, none before its deadline")
     func order() async throws {
         let timer = DeadlineTimer()
-        // Far enough apart that the order survives a loaded machine's scheduling delays.
-        let base = Self.now() + 500 * Self.millisecond
+        // Far enough apart that the order survives a loaded machine's scheduling delays, and far
+        // enough ahead that every task sleeps before the first deadline (checked below): a task
+        // that only started after its deadline would not sleep at all, in the order it started.
+        let base = Self.now() + 2_000 * Self.millisecond
         let offsets: [Int64] = [300, 100, 500, 200, 0, 400]
         let wakes = try await withThrowingTaskGroup(of: (index: Int, at: Int64).self) { group in
             for (index, offset) in offsets.enumerated() {
@@ -47,6 +49,8 @@ struct DeadlineTimerTests {
                     return (index, Self.now())
                 }
             }
+            while timer.sleeping < offsets.count, Self.now() < base { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(Self.now() < base, "the sleeps were not all registered before the first deadline")
             var wakes: [(index: Int, at: Int64)] = []
             for try await wake in group { wakes.append(wake) }
             return wakes
