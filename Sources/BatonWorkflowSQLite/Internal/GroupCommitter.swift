@@ -29,7 +29,7 @@ final class GroupCommitter: EncodedWorkflowWriteQueue {
         var write: Write
         var continuation: CheckedContinuation<Write.Result, any Error>
         /// Runs after the caller is answered, with the result of a write that succeeded.
-        var answered: (@Sendable (Write.Result) -> Void)?
+        var answered: @Sendable (Write.Result) -> Void
     }
 
     private let writer: DatabasePool
@@ -55,16 +55,12 @@ final class GroupCommitter: EncodedWorkflowWriteQueue {
     }
 
     func submit(_ write: Write) async throws -> Write.Result {
-        try await queue(write, answered: nil)
+        try await submit(write) { _ in }
     }
 
     /// Runs `answered` here, on the commit loop's (or the syncer's) thread, right after
     /// answering the caller: the caller does not wait for it.
     func submit(_ write: Write, answered: @escaping @Sendable (Write.Result) -> Void) async throws -> Write.Result {
-        try await queue(write, answered: answered)
-    }
-
-    private func queue(_ write: Write, answered: (@Sendable (Write.Result) -> Void)?) async throws -> Write.Result {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Write.Result, any Error>) in
             pending.append(Pending(write: write, continuation: continuation, answered: answered)) { self.commitQueued() }
         }
@@ -140,7 +136,7 @@ final class GroupCommitter: EncodedWorkflowWriteQueue {
             pending.continuation.resume(with: result)
         }
         for (pending, result) in zip(batch, results) {
-            if let answered = pending.answered, case .success(let output) = result { answered(output) }
+            if case .success(let output) = result { pending.answered(output) }
         }
     }
 
