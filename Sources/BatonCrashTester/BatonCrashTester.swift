@@ -59,12 +59,23 @@ struct BatonCrashTester {
 }
 
 /// An append-only file of idempotency keys, one per call, durable before the call returns.
+///
+/// A SIGKILL can land inside a record's `write` (the kernel stops between pages), leaving a key
+/// without its newline. That call never returned, so its step runs again; as a service that
+/// recovers its own log would, the ledger drops the torn record when it opens.
 final class Ledger: Sendable {
     let descriptor: Int32
 
     init(path: String) throws {
-        descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        descriptor = open(path, O_RDWR | O_CREAT | O_APPEND, 0o644)
         guard descriptor >= 0 else { throw WorkflowError(code: .storageFailure, message: "cannot open ledger \(path)") }
+        let contents = try Data(contentsOf: URL(fileURLWithPath: path))
+        if let last = contents.last, last != UInt8(ascii: "\n") {
+            let kept = (contents.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? contents.startIndex) - contents.startIndex
+            guard ftruncate(descriptor, off_t(kept)) == 0, fsync(descriptor) == 0 else {
+                throw WorkflowError(code: .storageFailure, message: "cannot drop the torn last record of ledger \(path)")
+            }
+        }
     }
 
     func append(_ context: StepContext) throws {
