@@ -12,7 +12,7 @@ import Glibc
 /// buffers cross from an event loop to the task pool, a workflow's writes to the store's writer
 /// thread); glibc's allocator spends much of that traffic in its locked slow paths
 /// (`_int_malloc`, `_int_free`, `malloc_consolidate`), which jemalloc's per-thread caches and
-/// arenas avoid. The figures are in the README's benchmark sections.
+/// arenas avoid. The figures are in `Benchmarks/HISTORY.md`.
 public enum Allocator {
     /// "jemalloc 5.3.0" when jemalloc serves this process's `malloc`, otherwise "the C library's
     /// malloc" (with the reason when jemalloc is present but not in use).
