@@ -42,7 +42,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Atomic services for --adapters rpc, HOST:PORT[,HOST:PORT…] [BATON_SERVICES].")
     var services: String?
 
-    @Option(help: "A JSON file of settings (keys host, port, http_port, store, owner, lease_seconds, adapters, services); flags and BATON_* variables win [BATON_CONFIG].")
+    @Option(help: "Least severe log level written to standard error: trace, debug, info, notice, warning, error or critical; debug adds every step's start and end [BATON_LOG_LEVEL; default info].")
+    var logLevel: String?
+
+    @Option(help: "A JSON file of settings (keys host, port, http_port, store, owner, lease_seconds, adapters, services, log_level); flags and BATON_* variables win [BATON_CONFIG].")
     var config: String?
 
     /// Flags, then BATON_* variables, then the file.
@@ -56,6 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
         flags["lease_seconds"] = leaseSeconds.map { String($0) }
         flags["adapters"] = adapters
         flags["services"] = services
+        flags["log_level"] = logLevel
         let environment = ProcessInfo.processInfo.environment
         let file = try (config ?? environment["BATON_CONFIG"]).map { path in
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -72,7 +76,11 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try settings()
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = settings.logLevel
+            return handler
+        }
         let logger = Logger(label: "baton")
         logger.info("starting", metadata: ["allocator": "\(Allocator.name)"])
         let composition = try await Orchestrators.compose(settings: settings, logger: logger)

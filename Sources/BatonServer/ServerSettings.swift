@@ -1,6 +1,7 @@
 import BatonRPC
 import BatonWorkflowPostgres
 import Foundation
+import Logging
 
 /// What `baton serve` runs with, resolved from flags, environment variables and an optional
 /// JSON file, in that precedence (a flag beats `BATON_*`, which beats the file, which beats
@@ -16,6 +17,7 @@ import Foundation
 /// | lease | `--lease-seconds` | `BATON_LEASE_SECONDS` | `lease_seconds` | none; on PostgreSQL 30 |
 /// | adapters | `--adapters` | `BATON_ADAPTERS` | `adapters` | `inmemory` |
 /// | services | `--services` | `BATON_SERVICES` | `services` | (none) |
+/// | log level | `--log-level` | `BATON_LOG_LEVEL` | `log_level` | `info` |
 public struct ServerSettings: Sendable, Hashable {
     public enum Store: Sendable, Hashable {
         case sqlite(path: String)
@@ -42,6 +44,9 @@ public struct ServerSettings: Sendable, Hashable {
     public var adapters = Adapters.inMemory
     /// The atomic services' endpoints (`HOST:PORT`), for `adapters == .rpc`.
     public var services: [LoadBalancedRPCClient.Endpoint] = []
+    /// The least severe level logged (to standard error). At `info` a workflow's end, compensation
+    /// or pause is logged; at `debug` every step's start and completion as well.
+    public var logLevel = Logger.Level.info
 
     public init() {}
 
@@ -131,13 +136,19 @@ public struct ServerSettings: Sendable, Hashable {
                 return endpoint
             }
         }
+        if let (value, origin) = lookup("log_level") {
+            guard let level = Logger.Level(rawValue: value.lowercased()) else {
+                throw SettingsError("\(origin) must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not '\(value)'")
+            }
+            settings.logLevel = level
+        }
         if settings.adapters == .rpc, settings.services.isEmpty {
             throw SettingsError("--adapters rpc needs --services HOST:PORT[,HOST:PORT…] (or BATON_SERVICES)")
         }
         return settings
     }
 
-    static let settingKeys: Set<String> = ["host", "port", "http_port", "store", "owner", "lease_seconds", "adapters", "services"]
+    static let settingKeys: Set<String> = ["host", "port", "http_port", "store", "owner", "lease_seconds", "adapters", "services", "log_level"]
 
     /// `HOSTNAME-PID`: distinct for every replica, on one machine or several.
     public static func replicaName() -> String {

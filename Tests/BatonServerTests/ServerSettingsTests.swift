@@ -63,6 +63,14 @@ struct ServerSettingsTests {
         #expect(settings.services == [.init(host: "127.0.0.1", port: 7000), .init(host: "127.0.0.1", port: 7001)])
     }
 
+    @Test("the log level: info unless given, any of swift-log's levels in any case")
+    func logLevel() throws {
+        #expect(try ServerSettings.resolve(flags: [:], environment: [:], file: nil).logLevel == .info)
+        #expect(try ServerSettings.resolve(flags: ["log_level": "debug"], environment: ["BATON_LOG_LEVEL": "error"], file: nil).logLevel == .debug)
+        #expect(try ServerSettings.resolve(flags: [:], environment: ["BATON_LOG_LEVEL": "WARNING"], file: nil).logLevel == .warning)
+        #expect(try ServerSettings.resolve(flags: [:], environment: [:], file: Data(#"{"log_level": "trace"}"#.utf8)).logLevel == .trace)
+    }
+
     @Test("an invalid value is refused, naming the setting and where it came from", arguments: [
         (["port": "http"], [String: String](), nil as String?, "--port must be a port number"),
         ([:], ["BATON_HTTP_PORT": "-2"], nil, "BATON_HTTP_PORT must be a port number"),
@@ -76,6 +84,7 @@ struct ServerSettingsTests {
         ([:], ["BATON_STORE": "postgresql://baton:secret@db:5432"], nil, "BATON_STORE: 'postgresql://baton:***@db:5432' is not a PostgreSQL URL: no database"),
         (["lease_seconds": "0"], [:], nil, "--lease-seconds must be a positive number of seconds, not '0'"),
         ([:], [:], #"{"lease_seconds": "soon"}"#, "the configuration file's 'lease_seconds' must be a positive number of seconds"),
+        ([:], ["BATON_LOG_LEVEL": "verbose"], nil, "BATON_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical, not 'verbose'"),
     ])
     func invalid(flags: [String: String], environment: [String: String], file: String?, message: String) throws {
         let error = #expect(throws: SettingsError.self) {

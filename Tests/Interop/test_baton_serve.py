@@ -342,3 +342,28 @@ def test_sigterm_ends_open_streams_and_drains(api, start_baton_serve):
     assert server.proc.wait(timeout=15) == 0, server.log_tail()
     assert time.monotonic() - started < 5, "open streams held up the drain"
     baton.channel.close()
+
+
+def logged_events(server, workflow_id: str) -> list[tuple[str, str]]:
+    """(level, event) of every line the server logged about `workflow_id`, in order."""
+    log = server.log_tail(size=1 << 20)
+    marker = f"workflow.id={workflow_id}"
+    lines = [line.split() for line in log.splitlines() if marker in line.split()]
+    return [(fields[1], next(f.removeprefix("event=") for f in fields if f.startswith("event="))) for fields in lines]
+
+
+@pytest.mark.parametrize("level, expected", [
+    (None, [("info", "WorkflowCompleted")]),
+    ("debug", [("debug", "WorkflowCreated"), ("debug", "WorkflowStarted")]
+     + [("debug", event) for _ in range(4) for event in ("StepStarted", "StepCompleted")]
+     + [("info", "WorkflowCompleted")]),
+    ("warning", []),
+])
+def test_log_level_chooses_what_is_logged_of_a_workflow(api, start_baton_serve, level, expected):
+    server = start_baton_serve(extra=("--log-level", level) if level else ())
+    baton = Baton(api, server)
+    placed = baton.place_order(unique("logged"))
+    assert baton.status_name(baton.wait(placed.workflow_id).status) == "COMPLETED"
+    baton.channel.close()
+    assert server.stop(timeout=20) == 0, server.log_tail()
+    assert logged_events(server, placed.workflow_id) == expected, server.log_tail()
