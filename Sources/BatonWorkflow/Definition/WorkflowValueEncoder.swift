@@ -33,9 +33,13 @@ final class WorkflowValueEncoder: Encoder {
             }
         }
 
+        // The children are taken out of `content` before they change, so that they stay uniquely
+        // referenced and grow in place rather than being copied for every key or element.
+
         func child(forKey key: String) -> Node {
             let node = Node()
             if case .object(var children) = content {
+                content = .empty
                 children[key] = node
                 content = .object(children)
             } else {
@@ -47,6 +51,7 @@ final class WorkflowValueEncoder: Encoder {
         func appendChild() -> Node {
             let node = Node()
             if case .array(var children) = content {
+                content = .empty
                 children.append(node)
                 content = .array(children)
             } else {
@@ -56,13 +61,31 @@ final class WorkflowValueEncoder: Encoder {
         }
     }
 
+    /// Where a nested encoder sits in its parent's value.
+    enum Position {
+        case key(any CodingKey)
+        case index(Int)
+    }
+
     let node: Node
-    let codingPath: [any CodingKey]
+    /// The encoder this one is nested in, and where: the coding path is built from them only when
+    /// asked for (by an error), instead of an array and a key for every value encoded.
+    private let parent: WorkflowValueEncoder?
+    private let position: Position?
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    init(node: Node = Node(), codingPath: [any CodingKey] = []) {
+    init(node: Node = Node(), parent: WorkflowValueEncoder? = nil, position: Position? = nil) {
         self.node = node
-        self.codingPath = codingPath
+        self.parent = parent
+        self.position = position
+    }
+
+    var codingPath: [any CodingKey] {
+        guard let parent, let position else { return [] }
+        switch position {
+        case .key(let key): return parent.codingPath + [key]
+        case .index(let index): return parent.codingPath + [WorkflowValueKey(index: index)]
+        }
     }
 
     /// The tree of `value`.
@@ -77,12 +100,18 @@ final class WorkflowValueEncoder: Encoder {
 
     /// Encodes `value` into this encoder's node, with the JSON special cases.
     func encodeValue<T: Encodable>(_ value: T) throws {
-        switch value {
-        case let data as Data: node.content = .value(.string(data.base64EncodedString()))
-        case let url as URL: node.content = .value(.string(url.absoluteString))
-        case let decimal as Decimal: node.content = .value(try number(Double("\(decimal)"), value))
-        case let tree as WorkflowValue: node.content = .value(Self.normalized(tree))
-        default: try value.encode(to: self)
+        // Compared by type first: a dynamic cast for each of the four, on every value encoded,
+        // cost more than encoding most values.
+        if T.self == Data.self {
+            node.content = .value(.string((value as! Data).base64EncodedString()))
+        } else if T.self == URL.self {
+            node.content = .value(.string((value as! URL).absoluteString))
+        } else if T.self == Decimal.self {
+            node.content = .value(try number(Double("\(value as! Decimal)"), value))
+        } else if T.self == WorkflowValue.self {
+            node.content = .value(Self.normalized(value as! WorkflowValue))
+        } else {
+            try value.encode(to: self)
         }
     }
 
@@ -117,8 +146,8 @@ final class WorkflowValueEncoder: Encoder {
         }
     }
 
-    func nested(_ node: Node, _ key: any CodingKey) -> WorkflowValueEncoder {
-        WorkflowValueEncoder(node: node, codingPath: codingPath + [key])
+    func nested(_ node: Node, at position: Position) -> WorkflowValueEncoder {
+        WorkflowValueEncoder(node: node, parent: self, position: position)
     }
 
     private struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
@@ -126,7 +155,7 @@ final class WorkflowValueEncoder: Encoder {
         var codingPath: [any CodingKey] { encoder.codingPath }
 
         func child(_ key: Key) -> WorkflowValueEncoder {
-            encoder.nested(encoder.node.child(forKey: key.stringValue), key)
+            encoder.nested(encoder.node.child(forKey: key.stringValue), at: .key(key))
         }
 
         func encodeNil(forKey key: Key) throws { child(key).node.content = .value(.null) }
@@ -140,7 +169,7 @@ final class WorkflowValueEncoder: Encoder {
         func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer { child(key).unkeyedContainer() }
 
         func superEncoder() -> any Encoder {
-            encoder.nested(encoder.node.child(forKey: "super"), WorkflowValueKey("super"))
+            encoder.nested(encoder.node.child(forKey: "super"), at: .key(WorkflowValueKey("super")))
         }
 
         func superEncoder(forKey key: Key) -> any Encoder { child(key) }
@@ -156,7 +185,7 @@ final class WorkflowValueEncoder: Encoder {
 
         func next() -> WorkflowValueEncoder {
             let index = count
-            return encoder.nested(encoder.node.appendChild(), WorkflowValueKey(index: index))
+            return encoder.nested(encoder.node.appendChild(), at: .index(index))
         }
 
         mutating func encodeNil() throws { next().node.content = .value(.null) }
