@@ -154,6 +154,22 @@ struct WorkflowValueCodingTests {
         Self.agreeEncoding(WorkflowValue.object(["n": .double(2.0), "m": .array([.double(0.5), .null])]))
     }
 
+    @Test("a value JSON cannot hold is refused with the path JSONEncoder gives it")
+    func encodingRefusalPath() {
+        struct Basket: Encodable { var lines: [Line] }
+        let basket = Basket(lines: [
+            Line(sku: "A", quantity: 1, price: 1.5, note: nil, tags: []),
+            Line(sku: "B", quantity: 2, price: .nan, note: nil, tags: []),
+        ])
+        func path(_ encode: () throws -> Void) -> [String]? {
+            do { try encode() } catch EncodingError.invalidValue(_, let context) { return context.codingPath.map(\.stringValue) } catch {}
+            return nil
+        }
+        let expected = path { _ = try JSONEncoder().encode(basket) }
+        #expect(expected == ["lines", "Index 1", "price"])
+        #expect(path { _ = try WorkflowValue(encoding: basket) } == expected)
+    }
+
     @Test("a refusal names where in the value it happened")
     func refusalPath() {
         let value: WorkflowValue = ["sku": "A", "quantity": "two", "tags": []]
