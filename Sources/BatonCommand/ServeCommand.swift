@@ -76,11 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try settings()
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = settings.logLevel
-            return handler
-        }
+        bootstrapStandardErrorLogging(level: settings.logLevel)
         let logger = Logger(label: "baton")
         logger.info("starting", metadata: ["allocator": "\(Allocator.name)"])
         let composition = try await Orchestrators.compose(settings: settings, logger: logger)

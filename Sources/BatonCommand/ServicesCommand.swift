@@ -2,6 +2,7 @@ import ArgumentParser
 import BatonAllocator
 import BatonRPC
 import BatonReferenceServices
+import BatonServer
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -35,6 +36,9 @@ struct ServicesCommand: AsyncParsableCommand {
     @Option(help: "Decline charges that would bring a customer's captured total above this many minor units (default: the demo limit, 50000, unless --no-demo-data).")
     var paymentLimitMinor: Int64?
 
+    @Option(help: "Least severe log level written to standard error: trace, debug, info, notice, warning, error or critical; debug adds every call refused with a business error.")
+    var logLevel = "info"
+
     @Flag(inversion: .prefixedNo, help: "Start with the demo data of baton serve: WIDGET, GADGET and GIZMO in stock, the demo payment limit, the tenants acme and globex, the supply chain's warehouses, stock, sales history, vendor and purchase order.")
     var demoData = true
 
@@ -43,10 +47,13 @@ struct ServicesCommand: AsyncParsableCommand {
             throw ValidationError("--fail takes METHOD=COUNT:CODE[:after-effect], not '\(rule)'")
         }
         if let latencyMs, latencyMs < 0 { throw ValidationError("--latency-ms cannot be negative") }
+        if Logger.Level(name: logLevel) == nil {
+            throw ValidationError("--log-level must be one of \(Logger.Level.names), not '\(logLevel)'")
+        }
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        bootstrapStandardErrorLogging(level: Logger.Level(name: logLevel) ?? .info)
         let logger = Logger(label: "baton.services")
         logger.info("starting", metadata: ["allocator": "\(Allocator.name)"])
         let references: ReferenceServices

@@ -137,8 +137,8 @@ public struct ServerSettings: Sendable, Hashable {
             }
         }
         if let (value, origin) = lookup("log_level") {
-            guard let level = Logger.Level(rawValue: value.lowercased()) else {
-                throw SettingsError("\(origin) must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not '\(value)'")
+            guard let level = Logger.Level(name: value) else {
+                throw SettingsError("\(origin) must be one of \(Logger.Level.names), not '\(value)'")
             }
             settings.logLevel = level
         }
@@ -164,4 +164,14 @@ public struct SettingsError: Error, Sendable, CustomStringConvertible {
     public init(_ description: String) {
         self.description = description
     }
+}
+
+extension Logger.Level {
+    /// The level of this name, in any case (`debug`, `WARNING`).
+    public init?(name: String) {
+        self.init(rawValue: name.lowercased())
+    }
+
+    /// The names ``init(name:)`` accepts, least severe first, for messages.
+    public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }

@@ -3,7 +3,7 @@ order, identity and supply-chain families).
 
 Idempotency keys, business refusals as FAILED_PRECONDITION with a `baton-error-reason`
 trailer, fault injection at start (`--fail`) and per call (`x-baton-fault`), health per
-service name, and a graceful exit 0 on SIGTERM.
+service name, `--log-level`, and a graceful exit 0 on SIGTERM.
 
 Run: pytest Tests/Interop/test_atomic_services.py   (needs .build/debug/baton)
 """
@@ -11,6 +11,7 @@ Run: pytest Tests/Interop/test_atomic_services.py   (needs .build/debug/baton)
 from __future__ import annotations
 
 import os
+import subprocess
 
 import grpc
 import pytest
@@ -179,3 +180,35 @@ def test_health_per_service(atomic, channel):
                  "baton.atomic.valuation.v1.ValuationService"]:
         response = stub.Check(atomic.health_pb2.HealthCheckRequest(service=name), timeout=CALL_TIMEOUT)
         assert response.status == atomic.health_pb2.HealthCheckResponse.SERVING, name
+
+
+@pytest.mark.parametrize("level, logged", [(None, 0), ("DEBUG", 1)])
+def test_log_level_debug_logs_each_refused_call(atomic, tmp_path, level, logged):
+    if not os.access(support.BATON_BINARY, os.X_OK):
+        pytest.skip(f"{support.BATON_BINARY} not built (swift build)")
+    args = [support.BATON_BINARY, "services", "--host", "127.0.0.1", "--port", "0"]
+    server = support.BatonServerProcess(str(tmp_path / "services.log"), binary=support.BATON_BINARY,
+                                        args=args + (["--log-level", level] if level else []))
+    try:
+        with support.make_channel(server.address) as ch:
+            stub = atomic.payment_pb2_grpc.PaymentServiceStub(ch)
+            stub.SetCustomerLimit(atomic.payment_pb2.SetCustomerLimitRequest(customer_id="c-log", limit_minor=100), timeout=CALL_TIMEOUT)
+            charge = atomic.payment_pb2.ChargeRequest(order_id="o-log", customer_id="c-log", amount_minor=150, idempotency_key="k-log")
+            with pytest.raises(grpc.RpcError) as declined:
+                stub.Charge(charge, timeout=CALL_TIMEOUT, metadata=[("x-correlation-id", "order-o-log")])
+            assert declined.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    finally:
+        assert server.stop(timeout=15) == 0, server.log_tail()
+    refused = [line for line in server.log_tail(1_000_000).splitlines() if "refused" in line]
+    assert len(refused) == logged, server.log_tail()
+    for line in refused:
+        assert "Charge" in line and "order-o-log" in line and "debug" in line, line
+
+
+def test_log_level_must_name_a_level():
+    if not os.access(support.BATON_BINARY, os.X_OK):
+        pytest.skip(f"{support.BATON_BINARY} not built (swift build)")
+    done = subprocess.run([support.BATON_BINARY, "services", "--port", "0", "--log-level", "loud"],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode != 0
+    assert "--log-level must be one of trace, debug, info, notice, warning, error, critical, not 'loud'" in done.stderr, done.stderr
