@@ -86,6 +86,45 @@ struct ClientServerTests {
         }
     }
 
+    @Test("a status message of 80,000 bytes arrives cut to its limit, with its code")
+    func longStatusMessage() async throws {
+        try await withServer { client, _ in
+            var request = Grpc_Testing_SimpleRequest()
+            var status = Grpc_Testing_EchoStatus()
+            status.code = Int32(RPCError.Code.notFound.rawValue)
+            status.message = String(repeating: "é", count: 40_000)
+            request.responseStatus = status
+            let error = await #expect(throws: RPCError.self) {
+                _ = try await Grpc_Testing_TestServiceClient(client).unaryCall(request, options: CallOptions(timeout: .seconds(5)))
+            }
+            #expect(error?.code == .notFound)
+            #expect(error?.message.hasPrefix("éééé") == true)
+            #expect(error?.message.hasSuffix("... (80000 bytes of message cut)") == true)
+        }
+    }
+
+    /// Trailers beyond what nghttp2 sends in one header block (64 KiB) are never sent; the stream
+    /// is reset so that the caller learns of it at once rather than at its deadline.
+    @Test("trailers too large to send reset the stream: the call fails with INTERNAL, the connection serves on")
+    func unsendableTrailers() async throws {
+        struct OversizedTrailers: RPCService {
+            func registerMethods(with router: inout RPCRouter) {
+                router.registerUnary(Grpc_Testing_TestService.Method.emptyCall) { (_: Grpc_Testing_Empty, _) -> Grpc_Testing_Empty in
+                    throw RPCError(code: .notFound, message: "not found", metadata: ["x-detail": .string(String(repeating: "a", count: 70_000))])
+                }
+            }
+        }
+        try await withTestServer(services: [OversizedTrailers(), HealthService()]) { client, _ in
+            let error = await #expect(throws: RPCError.self) {
+                _ = try await Grpc_Testing_TestServiceClient(client).emptyCall(Grpc_Testing_Empty(), options: CallOptions(timeout: .seconds(5)))
+            }
+            #expect(error?.code == .internal)
+            #expect(error?.message == "the server reset the stream of /grpc.testing.TestService/EmptyCall (HTTP/2 error 2)")
+            let health = try await Grpc_Health_V1_HealthClient(client).check(Grpc_Health_V1_HealthCheckRequest())
+            #expect(health.status == .serving)
+        }
+    }
+
     @Test("a server deadline cancels the handler with DEADLINE_EXCEEDED")
     func serverDeadline() async throws {
         try await withServer { client, _ in

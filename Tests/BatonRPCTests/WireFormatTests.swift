@@ -12,6 +12,19 @@ struct WireFormatTests {
         #expect(StatusMessage.decode(Array("bad %G1 %".utf8)) == "bad %G1 %")
     }
 
+    @Test("a grpc-message longer than its limit is cut at a character and says how long it was")
+    func statusMessageLimit() {
+        let short = String(repeating: "é", count: 300)  // 600 bytes, 1,800 encoded: sent whole
+        #expect(StatusMessage.decode(Array(StatusMessage.encode(short).utf8)) == short)
+        let long = String(repeating: "é", count: 40_000)
+        let encoded = StatusMessage.encode(long)
+        #expect(encoded.utf8.count <= StatusMessage.maximumEncodedLength)
+        let decoded = StatusMessage.decode(Array(encoded.utf8))
+        #expect(decoded.hasSuffix("... (80000 bytes of message cut)"))
+        let kept = decoded.dropLast("... (80000 bytes of message cut)".count)
+        #expect(!kept.isEmpty && kept.allSatisfy { $0 == "é" })
+    }
+
     @Test("grpc-timeout parses every unit and rejects malformed values", arguments: [
         ("1H", Duration.seconds(3600)), ("2M", .seconds(120)), ("3S", .seconds(3)),
         ("4m", .milliseconds(4)), ("5u", .microseconds(5)), ("6n", .nanoseconds(6)),

@@ -224,6 +224,7 @@ private struct HTTP2Callbacks: @unchecked Sendable {
         nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, onStreamClose)
         nghttp2_session_callbacks_set_on_invalid_frame_recv_callback(callbacks, onInvalidFrame)
         nghttp2_session_callbacks_set_on_frame_send_callback(callbacks, onFrameSend)
+        nghttp2_session_callbacks_set_on_frame_not_send_callback(callbacks, onFrameNotSend)
         pointer = callbacks!
     }
 }
@@ -273,6 +274,17 @@ private let onFrameSend: nghttp2_on_frame_send_callback = { _, frame, userData i
     if (type == NGHTTP2_HEADERS.rawValue || type == NGHTTP2_DATA.rawValue),
        header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0 {
         HTTP2Session.with(userData) { $0.delegate?.http2SentEndStream(streamID: header.stream_id) }
+    }
+    return 0
+}
+
+/// A response's headers or trailers that nghttp2 refused to send (a header block over its 64 KiB
+/// limit): nghttp2 leaves the stream open, so it is reset, or its caller would wait for a status
+/// forever. (A request's HEADERS that fail close their stream in nghttp2 itself.)
+private let onFrameNotSend: nghttp2_on_frame_not_send_callback = { session, frame, _, _ in
+    let header = frame!.pointee.hd
+    if UInt32(header.type) == NGHTTP2_HEADERS.rawValue, frame!.pointee.headers.cat != NGHTTP2_HCAT_REQUEST, header.stream_id > 0 {
+        nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), header.stream_id, NGHTTP2_INTERNAL_ERROR.rawValue)
     }
     return 0
 }

@@ -3,19 +3,46 @@
 enum StatusMessage {
     private static let hex = Array("0123456789ABCDEF".utf8)
 
+    /// The longest encoded message sent. Clients bound a response's metadata (gRPC's default:
+    /// 8 KiB), and a header block nghttp2 cannot send at all (64 KiB) would leave the call
+    /// without a status; a message that repeats what the caller sent can be as long as that.
+    static let maximumEncodedLength = 2048
+
+    /// `message` encoded; one whose encoding is longer than ``maximumEncodedLength`` is cut at a
+    /// character boundary and says how long it was.
     static func encode(_ message: String) -> String {
+        let length = message.utf8.count
         var out = [UInt8]()
-        out.reserveCapacity(message.utf8.count)
-        for byte in message.utf8 {
-            if byte >= 0x20, byte <= 0x7E, byte != UInt8(ascii: "%") {
-                out.append(byte)
-            } else {
-                out.append(UInt8(ascii: "%"))
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0xF)])
+        out.reserveCapacity(min(length, maximumEncodedLength))
+        if appendEncoded(message.unicodeScalars, to: &out, limit: maximumEncodedLength) { return String(decoding: out, as: UTF8.self) }
+        let note = "... (\(length) bytes of message cut)"
+        out.removeAll(keepingCapacity: true)
+        appendEncoded(message.unicodeScalars, to: &out, limit: maximumEncodedLength - note.utf8.count)
+        out.append(contentsOf: note.utf8)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the encoding of whole scalars while it fits in `limit` bytes; false when some did not fit.
+    @discardableResult
+    private static func appendEncoded(_ scalars: String.UnicodeScalarView, to out: inout [UInt8], limit: Int) -> Bool {
+        for scalar in scalars {
+            let encodedCount = scalar.utf8.reduce(0) { $0 + (isPlain($1) ? 1 : 3) }
+            guard out.count + encodedCount <= limit else { return false }
+            for byte in scalar.utf8 {
+                if isPlain(byte) {
+                    out.append(byte)
+                } else {
+                    out.append(UInt8(ascii: "%"))
+                    out.append(hex[Int(byte >> 4)])
+                    out.append(hex[Int(byte & 0xF)])
+                }
             }
         }
-        return String(decoding: out, as: UTF8.self)
+        return true
+    }
+
+    private static func isPlain(_ byte: UInt8) -> Bool {
+        byte >= 0x20 && byte <= 0x7E && byte != UInt8(ascii: "%")
     }
 
     static func decode(_ encoded: some Collection<UInt8>) -> String {

@@ -33,7 +33,7 @@ public final class BatonMetrics: Service, RPCCallObserver, Sendable {
 
     public func run() async throws {
         let stream = events.subscribe(where: Self.counts)
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             for await event in stream { await self.record(event) }
         }
         // The bus closes as soon as the RPC server begins to drain; a service must not end

@@ -247,15 +247,27 @@ final class ClientStream: MessageSink, @unchecked Sendable {
         }
     }
 
+    /// The stream closed before its status arrived: the status gRPC's HTTP/2 mapping gives the
+    /// server's RST_STREAM code (REFUSED_STREAM → UNAVAILABLE, CANCEL → CANCELLED, ENHANCE_YOUR_CALM
+    /// → RESOURCE_EXHAUSTED, INADEQUATE_SECURITY → PERMISSION_DENIED, any other → INTERNAL).
     func closed(errorCode: UInt32) {
         guard !finished else { return }
-        if errorCode == 0 {
-            complete(.failure(RPCError(code: .internal, message: "the stream of \(method) closed without a status")))
-        } else if errorCode == NGHTTP2_REFUSED_STREAM.rawValue {
-            complete(.failure(RPCError(code: .unavailable, message: "the server refused the stream of \(method)")))
-        } else {
-            complete(.failure(RPCError(code: .cancelled, message: "the server reset the stream of \(method) (HTTP/2 error \(errorCode))")))
+        let error: RPCError
+        switch errorCode {
+        case NGHTTP2_NO_ERROR.rawValue:
+            error = RPCError(code: .internal, message: "the stream of \(method) closed without a status")
+        case NGHTTP2_REFUSED_STREAM.rawValue:
+            error = RPCError(code: .unavailable, message: "the server refused the stream of \(method)")
+        default:
+            let code: RPCError.Code = switch errorCode {
+            case NGHTTP2_CANCEL.rawValue: .cancelled
+            case NGHTTP2_ENHANCE_YOUR_CALM.rawValue: .resourceExhausted
+            case NGHTTP2_INADEQUATE_SECURITY.rawValue: .permissionDenied
+            default: .internal
+            }
+            error = RPCError(code: code, message: "the server reset the stream of \(method) (HTTP/2 error \(errorCode))")
         }
+        complete(.failure(error))
     }
 
     /// Ends the call locally (once).
