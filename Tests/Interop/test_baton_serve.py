@@ -288,6 +288,15 @@ def test_bad_input_gets_precise_statuses_and_changes_nothing(baton):
          lambda: baton.orders.PlaceOrder(baton.api.order_pb2.PlaceOrderRequest(order_id="x"), timeout=10)),
         ("missing id", grpc.StatusCode.INVALID_ARGUMENT,
          lambda: baton.workflows.PauseWorkflow(wf.PauseWorkflowRequest(), timeout=10)),
+        ("id with a NUL", grpc.StatusCode.INVALID_ARGUMENT,
+         lambda: baton.workflows.StartWorkflow(wf.StartWorkflowRequest(workflow_type="PlaceOrder", workflow_id="nul\x00tail", input_json="{}"), timeout=10)),
+        ("id of 100,000 bytes", grpc.StatusCode.INVALID_ARGUMENT,
+         lambda: baton.workflows.StartWorkflow(wf.StartWorkflowRequest(workflow_type="PlaceOrder", workflow_id="x" * 100_000, input_json="{}"), timeout=10)),
+        ("correlation id with a line break", grpc.StatusCode.INVALID_ARGUMENT,
+         lambda: baton.workflows.StartWorkflow(wf.StartWorkflowRequest(workflow_type="PlaceOrder", correlation_id="a\nb", input_json="{}"), timeout=10)),
+        # Its message repeats the id, cut to fit in the trailers: the status arrives.
+        ("get by an id of 100,000 bytes", grpc.StatusCode.NOT_FOUND,
+         lambda: baton.workflows.GetWorkflow(wf.GetWorkflowRequest(workflow_id="y" * 100_000), timeout=10)),
     ]
     before = baton.total()
     for name, code, call in cases:

@@ -333,7 +333,8 @@ public final class WorkflowEngine: Service {
         guard !state.withLock({ $0.shuttingDown }) else {
             throw WorkflowError(code: .shuttingDown, message: "the workflow engine is shutting down")
         }
-        guard !id.isEmpty else { throw WorkflowError(code: .invalidArgument, message: "a workflow id must not be empty") }
+        try Self.checkIdentifier(id, "a workflow id")
+        if let correlationID { try Self.checkIdentifier(correlationID, "a correlation id", mayBeEmpty: true) }
         let definition = try definition(type: type, version: version)
         let now = clock.now()
         var (machine, created) = WorkflowStateMachine.create(
@@ -367,6 +368,25 @@ public final class WorkflowEngine: Service {
             // Not reserved: the id was loaded or parked here, yet the store created it.
             if reserved == nil { enqueue(machine, opening: events) }
             return (machine.snapshot, true)
+        }
+    }
+
+    /// The longest workflow or correlation id, in UTF-8 bytes.
+    public static let maximumIdentifierLength = 1024
+
+    /// Refuses an id that is empty (unless allowed), longer than ``maximumIdentifierLength``, or
+    /// holds a control character (U+0000–U+001F, U+007F), which logs, keys and stores do not all
+    /// keep intact. The message does not repeat the id.
+    static func checkIdentifier(_ value: String, _ what: String, mayBeEmpty: Bool = false) throws(WorkflowError) {
+        if value.isEmpty, !mayBeEmpty {
+            throw WorkflowError(code: .invalidArgument, message: "\(what) must not be empty")
+        }
+        let length = value.utf8.count
+        if length > maximumIdentifierLength {
+            throw WorkflowError(code: .invalidArgument, message: "\(what) must be at most \(maximumIdentifierLength) bytes, not \(length)")
+        }
+        if let offset = value.utf8.firstIndex(where: { $0 < 0x20 || $0 == 0x7F }).map({ value.utf8.distance(from: value.utf8.startIndex, to: $0) }) {
+            throw WorkflowError(code: .invalidArgument, message: "\(what) must not contain control characters (byte \(offset) is one)")
         }
     }
 

@@ -61,6 +61,32 @@ struct WorkflowEngineTests {
         #expect(ledger.names == ["reserve", "charge", "ship"])
     }
 
+    @Test(
+        "an id that is empty, too long or holds a control character is refused, and nothing is stored",
+        arguments: [
+            ("", nil, "a workflow id must not be empty"),
+            (String(repeating: "x", count: 1025), nil, "a workflow id must be at most 1024 bytes, not 1025"),
+            ("nul\u{0}tail", nil, "a workflow id must not contain control characters (byte 3 is one)"),
+            ("o-1", "line\nbreak", "a correlation id must not contain control characters (byte 4 is one)"),
+        ] as [(String, String?, String)]
+    )
+    func refusedIdentifiers(id: String, correlationID: String?, message: String) async throws {
+        let store = InMemoryWorkflowStore()
+        let engine = try makeEngine([Self.orderSaga(StepLedger())], store: store)
+        try await withRunningEngine(engine) { engine in
+            let error = await #expect(throws: WorkflowError.self) {
+                try await engine.start(type: "order", id: id, correlationID: correlationID)
+            }
+            #expect(error?.code == .invalidArgument)
+            #expect(error?.message == message)
+            // The longest id allowed is taken.
+            let longest = String(repeating: "é", count: WorkflowEngine.maximumIdentifierLength / 2)
+            _ = try await engine.start(type: "order", id: longest)
+            _ = try await engine.waitForCompletion(id: longest)
+        }
+        #expect(try await store.count(WorkflowQuery()) == 1)
+    }
+
     @Test("a failing step compensates completed steps in reverse order and publishes lifecycle events")
     func compensation() async throws {
         let ledger = StepLedger()
