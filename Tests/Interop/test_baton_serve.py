@@ -294,6 +294,9 @@ def test_bad_input_gets_precise_statuses_and_changes_nothing(baton):
          lambda: baton.workflows.StartWorkflow(wf.StartWorkflowRequest(workflow_type="PlaceOrder", workflow_id="x" * 100_000, input_json="{}"), timeout=10)),
         ("correlation id with a line break", grpc.StatusCode.INVALID_ARGUMENT,
          lambda: baton.workflows.StartWorkflow(wf.StartWorkflowRequest(workflow_type="PlaceOrder", correlation_id="a\nb", input_json="{}"), timeout=10)),
+        ("event whose payload has the wrong shape", grpc.StatusCode.INVALID_ARGUMENT,
+         lambda: baton.events.PublishEvent(baton.api.event_service_pb2.PublishEventRequest(
+             event_type="OrderCreated", event_id=unique("evt-bad"), payload_json=json.dumps({"orderID": 5})), timeout=10)),
         # Its message repeats the id, cut to fit in the trailers: the status arrives.
         ("get by an id of 100,000 bytes", grpc.StatusCode.NOT_FOUND,
          lambda: baton.workflows.GetWorkflow(wf.GetWorkflowRequest(workflow_id="y" * 100_000), timeout=10)),

@@ -153,7 +153,7 @@ private final class OperationsHTTPHandler: ChannelInboundHandler, @unchecked Sen
                 if head.method != .HEAD {
                     context.write(self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: response.body)))), promise: nil)
                 }
-                context.writeAndFlush(self.wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+                context.writeAndFlush(self.wrapOutboundOut(.end(nil))).whenComplete { _ in loopBound.value.close(promise: nil) }
             }
         }
     }

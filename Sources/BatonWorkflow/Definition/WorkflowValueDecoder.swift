@@ -249,3 +249,24 @@ extension WorkflowValue {
         }
     }
 }
+
+extension DecodingError {
+    /// Where in the value decoding failed and why, in one line for a status message:
+    /// `at lines[0].quantity: Expected to decode Int but found a string instead.`
+    public var summary: String {
+        let context: Context
+        let reason: String
+        switch self {
+        case .typeMismatch(_, let c): (context, reason) = (c, c.debugDescription)
+        case .valueNotFound(let type, let c): (context, reason) = (c, "no value of type \(type)")
+        case .keyNotFound(let key, let c): (context, reason) = (c, "the key '\(key.stringValue)' is missing")
+        case .dataCorrupted(let c): (context, reason) = (c, c.debugDescription)
+        @unknown default: return String(describing: self)
+        }
+        var path = ""
+        for key in context.codingPath {
+            if let index = key.intValue { path += "[\(index)]" } else { path += path.isEmpty ? key.stringValue : ".\(key.stringValue)" }
+        }
+        return path.isEmpty ? reason : "at \(path): \(reason)"
+    }
+}

@@ -13,11 +13,16 @@ public final class DomainEventRouter: Sendable {
         public var handledBy: [String]
         /// Listeners that threw, by name, with the error's description.
         public var failures: [String: String]
+        /// The names among `failures` whose listener refused the event itself: its payload does
+        /// not decode, or the listener or the engine called it invalid (`INVALID_ARGUMENT`).
+        /// Publishing the same event again cannot succeed; the other failures may pass later.
+        public var refusedBy: Set<String>
 
-        public init(duplicate: Bool, handledBy: [String], failures: [String: String]) {
+        public init(duplicate: Bool, handledBy: [String], failures: [String: String], refusedBy: Set<String> = []) {
             self.duplicate = duplicate
             self.handledBy = handledBy
             self.failures = failures
+            self.refusedBy = refusedBy
         }
     }
 
@@ -56,8 +61,13 @@ public final class DomainEventRouter: Sendable {
             do {
                 try await listener.handle(event, engine: engine)
                 delivery.handledBy.append(listener.name)
+            } catch let error as DecodingError {
+                delivery.failures[listener.name] = "its payload does not decode: \(error.summary)"
+                delivery.refusedBy.insert(listener.name)
             } catch {
                 delivery.failures[listener.name] = String(describing: error)
+                let invalid = (error as? WorkflowError)?.code == .invalidArgument || StepError(classifying: error).code == .invalidArgument
+                if invalid { delivery.refusedBy.insert(listener.name) }
             }
         }
         if !delivery.failures.isEmpty { forget(event.id) }  // a failed delivery may be published again

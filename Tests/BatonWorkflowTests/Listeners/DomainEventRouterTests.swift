@@ -52,6 +52,17 @@ struct DomainEventRouterTests {
         #expect(again.duplicate == false)
     }
 
+    @Test("an event whose payload does not decode is refused, not failed: publishing it again cannot help")
+    func refusedPayload() async throws {
+        let engine = try WorkflowEngine(definitions: [WorkflowEngineTests.orderSaga(StepLedger())], store: InMemoryWorkflowStore())
+        let router = DomainEventRouter(listeners: [StartsOrders(), AlwaysFails()], engine: engine)
+        let delivery = try await router.publish(DomainEvent(type: "OrderCreated", id: "evt-1", payload: ["order": ["o-1"]]))
+        #expect(delivery.refusedBy == ["starts-orders"])
+        #expect(delivery.failures["starts-orders"] == "its payload does not decode: at order: expected a string, found an array")
+        #expect(delivery.failures["always-fails"]?.contains("downstream is down") == true)
+        #expect(try await engine.list().isEmpty)
+    }
+
     @Test("an event without a type or id is refused")
     func invalidEvent() async throws {
         let engine = try WorkflowEngine(definitions: [WorkflowEngineTests.orderSaga(StepLedger())], store: InMemoryWorkflowStore())

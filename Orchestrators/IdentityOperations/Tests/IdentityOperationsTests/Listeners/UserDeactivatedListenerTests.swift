@@ -34,5 +34,6 @@ struct UserDeactivatedListenerTests {
         #expect(try await h.backend.activeSessions(userID: user.userID).isEmpty)
         let anonymous = try await router.publish(DomainEvent(type: UserDeactivatedListener.eventType, id: "evt-2"))
         #expect(anonymous.failures.count == 1)
+        #expect(anonymous.refusedBy == ["UserDeactivated→RevokeSessions"])  // INVALID_ARGUMENT: publishing it again cannot help
     }
 }
