@@ -226,8 +226,13 @@ public final class WorkflowEngine: Service {
         var driver = WorkflowDriver(engine: self, machine: job.machine, mailbox: job.mailbox)
         if await driver.run() == .parked { return }
         let leftovers = job.mailbox.close()
+        // Commands that arrived as the workflow ended: a finished one refuses them as any later
+        // command is refused; otherwise (shutdown, a lost lease) it is driven no more here.
+        let final = driver.machine.snapshot
         for letter in leftovers {
-            letter.reply.resume(throwing: WorkflowError(code: .shuttingDown, message: "workflow '\(job.machine.snapshot.id)' is no longer driven"))
+            letter.reply.resume(throwing: final.isFinished
+                ? .finished(final)
+                : WorkflowError(code: .shuttingDown, message: "workflow '\(final.id)' is no longer driven"))
         }
         let id = job.machine.snapshot.id
         let (waiters, latest) = state.withLock { s in
@@ -514,12 +519,16 @@ public final class WorkflowEngine: Service {
         guard let stored = try await store.snapshot(id: id) else {
             throw WorkflowError(code: .notFound, message: "workflow '\(id)' not found")
         }
-        throw WorkflowError(
-            code: .illegalTransition,
-            message: stored.isFinished
-                ? "workflow '\(id)' is finished (\(stored.status.rawValue))"
-                : "workflow '\(id)' (\(stored.status.rawValue)) is not driven by this engine"
-        )
+        throw stored.isFinished
+            ? .finished(stored)
+            : WorkflowError(code: .illegalTransition, message: "workflow '\(id)' (\(stored.status.rawValue)) is not driven by this engine")
+    }
+}
+
+extension WorkflowError {
+    /// A command for a workflow that has finished.
+    static func finished(_ snapshot: WorkflowSnapshot) -> WorkflowError {
+        WorkflowError(code: .illegalTransition, message: "workflow '\(snapshot.id)' is finished (\(snapshot.status.rawValue))")
     }
 }
 

@@ -133,14 +133,17 @@ final class ClaimRecordingStore: WorkflowStore {
     private let base: InMemoryWorkflowStore
     private let createGate: Gate?
     private let claimGate: Gate?
+    private let finishGate: Gate?
     private let recorded = Mutex<(claims: [Claim], renewals: [[String]])>(([], []))
     var claims: [Claim] { recorded.withLock { $0.claims } }
     var renewals: [[String]] { recorded.withLock { $0.renewals } }
 
-    init(_ base: InMemoryWorkflowStore = InMemoryWorkflowStore(), createGate: Gate? = nil, claimGate: Gate? = nil) {
+    /// `finishGate` holds each commit that finishes a workflow until it opens.
+    init(_ base: InMemoryWorkflowStore = InMemoryWorkflowStore(), createGate: Gate? = nil, claimGate: Gate? = nil, finishGate: Gate? = nil) {
         self.base = base
         self.createGate = createGate
         self.claimGate = claimGate
+        self.finishGate = finishGate
     }
 
     func create(_ snapshot: WorkflowSnapshot, events: [WorkflowEvent], owner: String, leaseUntil: WorkflowInstant) async throws
@@ -149,7 +152,10 @@ final class ClaimRecordingStore: WorkflowStore {
         await createGate?.pass()
         return try await base.create(snapshot, events: events, owner: owner, leaseUntil: leaseUntil)
     }
-    func commit(_ commit: WorkflowCommit) async throws { try await base.commit(commit) }
+    func commit(_ commit: WorkflowCommit) async throws {
+        if commit.snapshot.isFinished { await finishGate?.pass() }
+        try await base.commit(commit)
+    }
     func snapshot(id: String) async throws -> WorkflowSnapshot? { try await base.snapshot(id: id) }
     func history(id: String) async throws -> [WorkflowEvent] { try await base.history(id: id) }
     func list(_ query: WorkflowQuery) async throws -> [WorkflowSnapshot] { try await base.list(query) }

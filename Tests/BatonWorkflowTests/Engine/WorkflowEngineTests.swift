@@ -87,6 +87,23 @@ struct WorkflowEngineTests {
         #expect(try await store.count(WorkflowQuery()) == 1)
     }
 
+    @Test("a command that arrives while the workflow's last commit is being made is refused as for a finished workflow")
+    func commandDuringTheFinalCommit() async throws {
+        let finishGate = Gate()
+        let store = ClaimRecordingStore(finishGate: finishGate)
+        let engine = try makeEngine([Self.orderSaga(StepLedger())], store: store)
+        try await withRunningEngine(engine) { engine in
+            try await engine.start(type: "order", id: "o-1")
+            await finishGate.waitForEntries()  // the driver waits on its final commit, its mailbox still open
+            let paused = Task { try await engine.pause(id: "o-1") }
+            try await Task.sleep(for: .milliseconds(50))  // the command is posted to the mailbox meanwhile
+            finishGate.open()
+            let error = await #expect(throws: WorkflowError.self) { try await paused.value }
+            #expect(error?.code == .illegalTransition)
+            #expect(error?.message == "workflow 'o-1' is finished (COMPLETED)")
+        }
+    }
+
     @Test("a failing step compensates completed steps in reverse order and publishes lifecycle events")
     func compensation() async throws {
         let ledger = StepLedger()
