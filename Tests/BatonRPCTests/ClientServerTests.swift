@@ -125,6 +125,72 @@ struct ClientServerTests {
         }
     }
 
+    /// A full-duplex request answered with one 1-byte response.
+    static func oneResponse() -> Grpc_Testing_StreamingOutputCallRequest {
+        var request = Grpc_Testing_StreamingOutputCallRequest()
+        var parameters = Grpc_Testing_ResponseParameters()
+        parameters.size = 1
+        request.responseParameters = [parameters]
+        return request
+    }
+
+    /// Cancels one full-duplex call once the server has answered its first request: the client
+    /// resets a stream the server still has open, which the server counts against the connection.
+    static func cancelOneCall(_ service: Grpc_Testing_TestServiceClient) async {
+        let task = Task {
+            try await service.fullDuplexCall { writer, responses in
+                try await writer.write(oneResponse())
+                var iterator = responses.makeAsyncIterator()
+                _ = try await iterator.next()
+                withUnsafeCurrentTask { $0?.cancel() }
+                _ = try await iterator.next()
+                return 0
+            }
+        }
+        _ = await task.result
+    }
+
+    @Test("resets count against an allowance that refills: occasional cancels never close a connection, a burst does")
+    func resetAllowance() async throws {
+        try await withServer(configuration: .defaults { $0.errorBurst = 10; $0.errorsPerSecond = 20 }) { client, _ in
+            let service = Grpc_Testing_TestServiceClient(client)
+            // A call that stays open on the connection all along, as a witness of it.
+            let witness = Task {
+                try await service.fullDuplexCall { writer, responses in
+                    var iterator = responses.makeAsyncIterator()
+                    var answered = 0
+                    for _ in 0..<2 {
+                        try await writer.write(Self.oneResponse())
+                        if try await iterator.next() != nil { answered += 1 }
+                        if answered == 1 { try await Task.sleep(for: .seconds(2)) }  // the cancels happen meanwhile
+                    }
+                    writer.finish()
+                    return answered
+                }
+            }
+            // 15 cancels at 10 per second: more than the burst, less than the refill.
+            for _ in 0..<15 {
+                await Self.cancelOneCall(service)
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(try await witness.value == 2)
+            // 30 at once: the allowance runs out and the connection is closed, its open call with it.
+            let second = Task {
+                try await service.fullDuplexCall { writer, responses in
+                    try await writer.write(Self.oneResponse())
+                    var iterator = responses.makeAsyncIterator()
+                    _ = try await iterator.next()
+                    _ = try await iterator.next()  // never answered: the connection ends first
+                    return 0
+                }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            for _ in 0..<30 { await Self.cancelOneCall(service) }
+            let error = await #expect(throws: RPCError.self) { _ = try await second.value }
+            #expect(error?.code == .unavailable)
+        }
+    }
+
     @Test("a server deadline cancels the handler with DEADLINE_EXCEEDED")
     func serverDeadline() async throws {
         try await withServer { client, _ in

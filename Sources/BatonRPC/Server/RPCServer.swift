@@ -28,8 +28,12 @@ public final class RPCServer: Service, Sendable {
         public var handshakeTimeout: Duration = .seconds(10)
         /// How long graceful shutdown waits for open calls before cancelling them.
         public var shutdownGracePeriod: Duration = .seconds(10)
-        /// Resets and protocol errors a connection may cause before it is closed.
-        public var maxErrorsPerConnection: Int = 200
+        /// Resets and protocol errors a connection may cause in a burst before it is closed
+        /// (Rapid Reset and other floods): its allowance, which refills at `errorsPerSecond`.
+        public var errorBurst: Int = 200
+        /// How fast a connection's allowance of resets and protocol errors refills: a client that
+        /// cancels calls now and then, however long it stays connected, is never closed.
+        public var errorsPerSecond: Double = 33
         /// Told about every call the server finishes (for metrics); nil costs nothing per call.
         public var callObserver: (any RPCCallObserver)?
 

@@ -37,7 +37,9 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
     @exclusivity(unchecked) private var inRead = false
     @exclusivity(unchecked) private var flushScheduled = false
     @exclusivity(unchecked) private var activeCalls = 0
-    @exclusivity(unchecked) private var abuseCount = 0
+    /// Resets and protocol errors the peer may still cause, and when that was last worked out.
+    @exclusivity(unchecked) private var errorAllowance: Double?
+    @exclusivity(unchecked) private var errorAllowanceAt = NIODeadline.uptimeNanoseconds(0)
     @exclusivity(unchecked) private var receivedFrames = false
     @exclusivity(unchecked) private var handshakeTimer: Scheduled<Void>?
     /// Fires at the earliest time the connection may be idle for `idleTimeout`; nil while none
@@ -240,12 +242,17 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         context?.close(promise: nil)
     }
 
-    /// Counts a reset or protocol error that the peer caused; past the limit the connection
-    /// is closed (protects against floods of bad streams).
+    /// Counts a reset or protocol error that the peer caused against its allowance (a token
+    /// bucket of `errorBurst`, refilled at `errorsPerSecond`); once it runs out the connection is
+    /// closed (protects against floods of bad streams).
     private func countAbuse() {
-        abuseCount += 1
-        if abuseCount > configuration.maxErrorsPerConnection, !closeAfterFlush {
-            logger.warning("closing connection from \(peer): more than \(configuration.maxErrorsPerConnection) protocol errors and resets")
+        let now = NIODeadline.now()
+        let burst = Double(configuration.errorBurst)
+        let elapsed = Double((now - errorAllowanceAt).nanoseconds) / 1e9
+        let allowance = min(burst, (errorAllowance ?? burst) + elapsed * configuration.errorsPerSecond) - 1
+        (errorAllowance, errorAllowanceAt) = (allowance, now)
+        if allowance < 0, !closeAfterFlush {
+            logger.warning("closing connection from \(peer): more than \(configuration.errorBurst) protocol errors and resets in a burst")
             session?.submitGoAway(errorCode: UInt32(NGHTTP2_ENHANCE_YOUR_CALM.rawValue), debug: "too_many_errors")
             // Called from inside nghttp2 callbacks: flush and close from the event loop.
             closeAfterFlush = true
