@@ -43,6 +43,8 @@ public struct WorkflowDefinition: Sendable {
     public let allSteps: [StepDefinition]
     /// Positions in `allSteps` by step name (the first, should a name repeat).
     private let positions: [String: Int]
+    /// The type a workflow's input must decode as, checked when it starts; nil takes any input.
+    public private(set) var input: WorkflowInputType?
 
     public init(
         _ type: String,
@@ -60,6 +62,14 @@ public struct WorkflowDefinition: Sendable {
         self.configuration = configuration
         self.allSteps = steps.flatMap { [$0] + $0.branches }
         self.positions = Dictionary(allSteps.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// This definition with its input checked at start: an input that does not decode as
+    /// `type` is refused (`invalidArgument`) before any workflow is created.
+    public func input<Input: Decodable>(_ type: Input.Type) -> WorkflowDefinition {
+        var definition = self
+        definition.input = WorkflowInputType(type)
+        return definition
     }
 
     public func index(of step: String) -> Int? {
@@ -98,5 +108,33 @@ public struct WorkflowDefinition: Sendable {
                 )
             }
         }
+    }
+}
+
+/// The type a definition's input must decode as (``WorkflowDefinition/input(_:)``).
+public struct WorkflowInputType: Sendable {
+    /// The type's name, for messages and descriptions.
+    public let name: String
+    private let decoding: any InputDecoding
+
+    public init<Input: Decodable>(_ type: Input.Type) {
+        name = String(describing: type)
+        decoding = Decoding<Input>()
+    }
+
+    /// Throws the decoding error when `value` is not an input of this type.
+    public func check(_ value: WorkflowValue) throws {
+        try decoding.check(value)
+    }
+}
+
+private protocol InputDecoding: Sendable {
+    func check(_ value: WorkflowValue) throws
+}
+
+/// Decodes as `Input`; holds no value of it, only its type.
+private struct Decoding<Input: Decodable>: InputDecoding {
+    func check(_ value: WorkflowValue) throws {
+        _ = try value.decode(Input.self)
     }
 }

@@ -341,6 +341,16 @@ public final class WorkflowEngine: Service {
         try Self.checkIdentifier(id, "a workflow id")
         if let correlationID { try Self.checkIdentifier(correlationID, "a correlation id", mayBeEmpty: true) }
         let definition = try definition(type: type, version: version)
+        if let inputType = definition.input {
+            do {
+                try inputType.check(input)
+            } catch {
+                // A repeated start returns the workflow it started, whatever input it carries now.
+                if let existing = try await store.snapshot(id: id), existing.type == type { return (existing, false) }
+                let reason = (error as? DecodingError)?.summary ?? String(describing: error)
+                throw WorkflowError(code: .invalidArgument, message: "the input of \(type) does not decode as \(inputType.name): \(reason)")
+            }
+        }
         let now = clock.now()
         var (machine, created) = WorkflowStateMachine.create(
             definition: definition, id: id, input: input, correlationID: correlationID, metadata: metadata, now: now

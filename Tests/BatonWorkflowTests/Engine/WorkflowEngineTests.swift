@@ -87,6 +87,26 @@ struct WorkflowEngineTests {
         #expect(try await store.count(WorkflowQuery()) == 1)
     }
 
+    @Test("an input that does not decode as the definition's input type is refused before anything is stored; a repeat of an existing id is not")
+    func inputChecked() async throws {
+        struct Order: Decodable { var orderID: String; var quantity: Int }
+        let store = InMemoryWorkflowStore()
+        let engine = try makeEngine([Self.orderSaga(StepLedger()).input(Order.self)], store: store)
+        try await withRunningEngine(engine) { engine in
+            let error = await #expect(throws: WorkflowError.self) {
+                try await engine.start(type: "order", id: "o-1", input: ["orderID": "o-1", "quantity": "two"])
+            }
+            #expect(error?.code == .invalidArgument)
+            #expect(error?.message == "the input of order does not decode as Order: at quantity: expected a number, found a string")
+            #expect(try await store.count(WorkflowQuery()) == 0)
+            try await engine.start(type: "order", id: "o-1", input: ["orderID": "o-1", "quantity": 2])
+            let repeated = try await engine.startReportingCreation(type: "order", id: "o-1", input: .null)
+            #expect(repeated.created == false)
+            #expect(repeated.snapshot.input == ["orderID": "o-1", "quantity": 2])
+            _ = try await engine.waitForCompletion(id: "o-1")
+        }
+    }
+
     @Test("a command that arrives while the workflow's last commit is being made is refused as for a finished workflow")
     func commandDuringTheFinalCommit() async throws {
         let finishGate = Gate()

@@ -40,5 +40,6 @@ public enum EnableMfa {
                 try await mfa.activate(challengeID: challenge.challengeID, code: verification.code, idempotencyKey: context.idempotencyKey)
             }).timeout(.seconds(10))
         }
+        .input(EnableMfaRequest.self)
     }
 }

@@ -49,5 +49,6 @@ public enum OffboardUser {
                 return try await audit.record(entry, idempotencyKey: context.idempotencyKey)
             }).timeout(.seconds(10))
         }
+        .input(OffboardUserRequest.self)
     }
 }

@@ -55,5 +55,6 @@ public enum RegisterUser {
                 return try await notifications.send(message, idempotencyKey: context.idempotencyKey)
             }).retry(.defaults { $0.maxAttempts = 8 }).timeout(.seconds(10))
         }
+        .input(RegisterUserRequest.self)
     }
 }

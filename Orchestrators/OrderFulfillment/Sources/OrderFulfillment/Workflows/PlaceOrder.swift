@@ -54,5 +54,6 @@ public enum PlaceOrder {
                                                                     deliveryID: booking.deliveryID, idempotencyKey: context.idempotencyKey)
             }).retry(.defaults { $0.maxAttempts = 8 }).timeout(.seconds(10))
         }
+        .input(PlaceOrderRequest.self)
     }
 }

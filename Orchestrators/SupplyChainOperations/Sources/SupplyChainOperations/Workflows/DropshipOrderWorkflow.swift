@@ -51,5 +51,6 @@ extension SupplyChainOperationsOrchestrator {
                 return try await services.receivables.issueInvoice(request, idempotencyKey: step.idempotencyKey)
             }).timeout(callTimeout)
         }
+        .input(DropshipOrderRequest.self)
     }
 }

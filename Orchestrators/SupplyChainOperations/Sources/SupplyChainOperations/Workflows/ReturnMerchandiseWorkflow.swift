@@ -71,5 +71,6 @@ extension SupplyChainOperationsOrchestrator {
                 return try await services.receivables.issueCreditNote(credit, idempotencyKey: step.idempotencyKey)
             }).timeout(callTimeout)
         }
+        .input(ReturnMerchandiseRequest.self)
     }
 }
