@@ -12,6 +12,9 @@ public final class WorkflowAPIService: Baton_Coordination_V1_WorkflowServiceHand
     /// The largest page ListWorkflows returns.
     public static let maxPageSize = 1000
     static let defaultPageSize = 50
+    /// The most a ListWorkflows page holds, in bytes of protobuf: 3 MiB, under the 4 MiB that
+    /// gRPC clients accept by default.
+    static let maxPageBytes = 3 << 20
 
     private let engine: WorkflowEngine
     private let events: InMemoryWorkflowEventBus
@@ -86,9 +89,19 @@ public final class WorkflowAPIService: Baton_Coordination_V1_WorkflowServiceHand
             let page = try await engine.list(query)
             let total = try await engine.count(query)
             var response = Baton_Coordination_V1_ListWorkflowsResponse()
-            response.workflows = page.map(workflow)
+            // A page stops short of maxPageBytes, so that it fits a client's default limit on a
+            // message (4 MiB) whatever the workflows hold; next_page_token goes on from there.
+            var bytes = 0
+            for snapshot in page {
+                let message = workflow(snapshot)
+                let size = message.withLowered { $0.packedSize } + 10  // with its tag and length
+                if !response.workflows.isEmpty, bytes + size > Self.maxPageBytes { break }
+                response.workflows.append(message)
+                bytes += size
+            }
+            let listed = response.workflows.count
             response.total = Int64(total)
-            if offset + page.count < total, !page.isEmpty { response.nextPageToken = String(offset + page.count) }
+            if offset + listed < total, listed > 0 { response.nextPageToken = String(offset + listed) }
             return response
         }
     }

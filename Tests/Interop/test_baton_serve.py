@@ -232,6 +232,27 @@ def test_list_workflows_pages(baton):
     assert sorted(seen) == sorted(ids)
 
 
+def test_list_pages_stop_short_of_a_clients_message_limit(baton):
+    # Five workflows of 1 MiB each (their input): a default page of them would be 5 MiB, past the
+    # 4 MiB grpcio accepts by default. Pages stop short of it and the token goes on from there.
+    correlation = unique("big")
+    for index in range(5):
+        order = {"orderID": f"{correlation}-{index}", "customerID": "c-big", "lines": [{"sku": "GADGET", "quantity": 1, "unitPriceMinor": 1}],
+                 "paymentMethodToken": "t" * (1 << 20), "shippingAddress": {"street": "s", "city": "c", "postalCode": "p", "country": "US"}}
+        baton.workflows.StartWorkflow(baton.wf.StartWorkflowRequest(
+            workflow_type="PlaceOrder", workflow_id=f"{correlation}-{index}", correlation_id=correlation, input_json=json.dumps(order)), timeout=20)
+    seen, token, pages = [], "", 0
+    while True:
+        page = baton.workflows.ListWorkflows(baton.wf.ListWorkflowsRequest(correlation_id=correlation, page_token=token), timeout=20)
+        assert page.total == 5 and 0 < len(page.workflows) <= 3, len(page.workflows)
+        seen += [w.workflow_id for w in page.workflows]
+        pages += 1
+        token = page.next_page_token
+        if not token:
+            break
+    assert sorted(seen) == [f"{correlation}-{index}" for index in range(5)] and pages >= 2
+
+
 def test_metrics_move(baton):
     before = baton.workflows.GetMetrics(baton.wf.GetMetricsRequest(), timeout=10)
     baton.wait(baton.place_order(unique("m")).workflow_id)
