@@ -307,6 +307,10 @@ def test_bad_input_gets_precise_statuses_and_changes_nothing(baton):
          lambda: baton.workflows.StartWorkflow(wf.StartWorkflowRequest(workflow_type="PlaceOrder", input_json="{oops"), timeout=10)),
         ("StartWorkflow with input of the wrong shape", grpc.StatusCode.INVALID_ARGUMENT,
          lambda: baton.workflows.StartWorkflow(wf.StartWorkflowRequest(workflow_type="PlaceOrder", input_json='{"orderID": 5}'), timeout=10)),
+        ("StartWorkflow of an order with no lines", grpc.StatusCode.INVALID_ARGUMENT,
+         lambda: baton.workflows.StartWorkflow(wf.StartWorkflowRequest(workflow_type="PlaceOrder", input_json=json.dumps({
+             "orderID": "o-empty", "customerID": "c", "lines": [], "paymentMethodToken": "t",
+             "shippingAddress": {"street": "s", "city": "c", "postalCode": "p", "country": "US"}})), timeout=10)),
         ("StartWorkflow with no input", grpc.StatusCode.INVALID_ARGUMENT,
          lambda: baton.workflows.StartWorkflow(wf.StartWorkflowRequest(workflow_type="RegisterUser"), timeout=10)),
         ("input of the wrong shape", grpc.StatusCode.INVALID_ARGUMENT,

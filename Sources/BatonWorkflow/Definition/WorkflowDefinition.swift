@@ -132,9 +132,25 @@ private protocol InputDecoding: Sendable {
     func check(_ value: WorkflowValue) throws
 }
 
-/// Decodes as `Input`; holds no value of it, only its type.
+/// Decodes as `Input` (and validates it, when it is a ``ValidatedInput``); holds no value of it,
+/// only its type.
 private struct Decoding<Input: Decodable>: InputDecoding {
     func check(_ value: WorkflowValue) throws {
-        _ = try value.decode(Input.self)
+        let input = try value.decode(Input.self)
+        if let input = input as? any ValidatedInput {
+            do { try input.validate() } catch { throw InvalidInput(reason: String(describing: error)) }
+        }
     }
+}
+
+/// An input that checks its values beyond their shape (an order needs lines, …):
+/// ``WorkflowDefinition/input(_:)`` runs ``validate()`` too when a workflow starts.
+public protocol ValidatedInput {
+    func validate() throws
+}
+
+/// An input that decoded but failed its own ``ValidatedInput/validate()``.
+struct InvalidInput: Error, CustomStringConvertible {
+    var reason: String
+    var description: String { reason }
 }

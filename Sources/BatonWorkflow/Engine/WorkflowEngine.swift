@@ -347,8 +347,12 @@ public final class WorkflowEngine: Service {
             } catch {
                 // A repeated start returns the workflow it started, whatever input it carries now.
                 if let existing = try await store.snapshot(id: id), existing.type == type { return (existing, false) }
-                let reason = (error as? DecodingError)?.summary ?? String(describing: error)
-                throw WorkflowError(code: .invalidArgument, message: "the input of \(type) does not decode as \(inputType.name): \(reason)")
+                let message = if let error = error as? DecodingError {
+                    "the input of \(type) does not decode as \(inputType.name): \(error.summary)"
+                } else {
+                    "the input of \(type) is refused: \(error)"
+                }
+                throw WorkflowError(code: .invalidArgument, message: message)
             }
         }
         let now = clock.now()

@@ -107,6 +107,26 @@ struct WorkflowEngineTests {
         }
     }
 
+    @Test("an input that decodes but fails its own validation is refused before anything is stored")
+    func inputValidated() async throws {
+        struct Order: Decodable, ValidatedInput {
+            var quantity: Int
+            func validate() throws {
+                guard quantity > 0 else { throw StepError(.invalidArgument, "quantity must be positive, not \(quantity)") }
+            }
+        }
+        let store = InMemoryWorkflowStore()
+        let engine = try makeEngine([Self.orderSaga(StepLedger()).input(Order.self)], store: store)
+        try await withRunningEngine(engine) { engine in
+            let error = await #expect(throws: WorkflowError.self) {
+                try await engine.start(type: "order", id: "o-1", input: ["quantity": 0])
+            }
+            #expect(error?.code == .invalidArgument)
+            #expect(error?.message == "the input of order is refused: INVALID_ARGUMENT: quantity must be positive, not 0")
+        }
+        #expect(try await store.count(WorkflowQuery()) == 0)
+    }
+
     @Test("a command that arrives while the workflow's last commit is being made is refused as for a finished workflow")
     func commandDuringTheFinalCommit() async throws {
         let finishGate = Gate()

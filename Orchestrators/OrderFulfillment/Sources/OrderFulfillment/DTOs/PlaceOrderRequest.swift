@@ -1,5 +1,7 @@
+import BatonWorkflow
+
 /// The input of the PlaceOrder workflow (and the payload of an `OrderCreated` event).
-public struct PlaceOrderRequest: Sendable, Codable, Hashable {
+public struct PlaceOrderRequest: Sendable, Codable, Hashable, ValidatedInput {
     public var orderID: String
     public var customerID: String
     public var lines: [OrderLine]
