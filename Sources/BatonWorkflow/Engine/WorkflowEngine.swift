@@ -312,7 +312,9 @@ public final class WorkflowEngine: Service {
     /// Starts a workflow, idempotently on `id`: starting an existing id returns that instance.
     ///
     /// - Throws: ``WorkflowError`` `notFound` (unknown type or version), `alreadyExists` (the id
-    ///   belongs to a workflow of another type), `shuttingDown`, or a store error.
+    ///   belongs to a workflow of another type), `invalidArgument` (an id refused by
+    ///   ``checkIdentifier(_:_:mayBeEmpty:)``, or an input that is not the definition's
+    ///   ``WorkflowDefinition/input``), `shuttingDown`, or a store error.
     @discardableResult
     public func start(
         type: String,
