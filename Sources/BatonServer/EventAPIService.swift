@@ -34,8 +34,9 @@ public final class EventAPIService: Baton_Coordination_V1_EventServiceHandler, R
         let delivery = try await mappingErrors { try await router.publish(event) }
         guard delivery.failures.isEmpty else {
             let failures = delivery.failures.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
-            // A refused event fails the same way each time it is published; other failures may pass later.
-            if !delivery.refusedBy.isEmpty {
+            // A refused event fails the same way each time it is published; when another listener
+            // failed for a reason that may pass, publishing again is still worth it.
+            if delivery.refusedBy == Set(delivery.failures.keys) {
                 throw RPCError(code: .invalidArgument, message: "event '\(event.id)' was refused by \(failures)")
             }
             throw RPCError(code: .unavailable, message: "event '\(event.id)' was not handled by \(failures); publish it again")

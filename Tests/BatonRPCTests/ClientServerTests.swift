@@ -99,7 +99,7 @@ struct ClientServerTests {
             }
             #expect(error?.code == .notFound)
             #expect(error?.message.hasPrefix("éééé") == true)
-            #expect(error?.message.hasSuffix("... (80000 bytes of message cut)") == true)
+            #expect(error?.message.hasSuffix("... (cut from a message of 80000 bytes)") == true)
         }
     }
 

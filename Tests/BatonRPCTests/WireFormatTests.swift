@@ -20,8 +20,8 @@ struct WireFormatTests {
         let encoded = StatusMessage.encode(long)
         #expect(encoded.utf8.count <= StatusMessage.maximumEncodedLength)
         let decoded = StatusMessage.decode(Array(encoded.utf8))
-        #expect(decoded.hasSuffix("... (80000 bytes of message cut)"))
-        let kept = decoded.dropLast("... (80000 bytes of message cut)".count)
+        #expect(decoded.hasSuffix("... (cut from a message of 80000 bytes)"))
+        let kept = decoded.dropLast("... (cut from a message of 80000 bytes)".count)
         #expect(!kept.isEmpty && kept.allSatisfy { $0 == "é" })
     }
 

@@ -278,12 +278,14 @@ private let onFrameSend: nghttp2_on_frame_send_callback = { _, frame, userData i
     return 0
 }
 
-/// A response's headers or trailers that nghttp2 refused to send (a header block over its 64 KiB
-/// limit): nghttp2 leaves the stream open, so it is reset, or its caller would wait for a status
-/// forever. (A request's HEADERS that fail close their stream in nghttp2 itself.)
-private let onFrameNotSend: nghttp2_on_frame_not_send_callback = { session, frame, _, _ in
+/// A response's headers or trailers that nghttp2 refused to send because the header block is over
+/// its 64 KiB limit: nghttp2 leaves the stream open, so it is reset, or its caller would wait for a
+/// status forever. (Frames not sent because the stream closed meanwhile need nothing; a request's
+/// HEADERS that fail close their stream in nghttp2 itself.)
+private let onFrameNotSend: nghttp2_on_frame_not_send_callback = { session, frame, errorCode, _ in
     let header = frame!.pointee.hd
-    if UInt32(header.type) == NGHTTP2_HEADERS.rawValue, frame!.pointee.headers.cat != NGHTTP2_HCAT_REQUEST, header.stream_id > 0 {
+    if errorCode == NGHTTP2_ERR_FRAME_SIZE_ERROR.rawValue, UInt32(header.type) == NGHTTP2_HEADERS.rawValue,
+       frame!.pointee.headers.cat != NGHTTP2_HCAT_REQUEST, header.stream_id > 0 {
         nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), header.stream_id, NGHTTP2_INTERNAL_ERROR.rawValue)
     }
     return 0

@@ -15,7 +15,7 @@ enum StatusMessage {
         var out = [UInt8]()
         out.reserveCapacity(min(length, maximumEncodedLength))
         if appendEncoded(message.unicodeScalars, to: &out, limit: maximumEncodedLength) { return String(decoding: out, as: UTF8.self) }
-        let note = "... (\(length) bytes of message cut)"
+        let note = "... (cut from a message of \(length) bytes)"
         out.removeAll(keepingCapacity: true)
         appendEncoded(message.unicodeScalars, to: &out, limit: maximumEncodedLength - note.utf8.count)
         out.append(contentsOf: note.utf8)

@@ -226,13 +226,16 @@ public final class WorkflowEngine: Service {
         var driver = WorkflowDriver(engine: self, machine: job.machine, mailbox: job.mailbox)
         if await driver.run() == .parked { return }
         let leftovers = job.mailbox.close()
-        // Commands that arrived as the workflow ended: a finished one refuses them as any later
-        // command is refused; otherwise (shutdown, a lost lease) it is driven no more here.
-        let final = driver.machine.snapshot
-        for letter in leftovers {
-            letter.reply.resume(throwing: final.isFinished
-                ? .finished(final)
-                : WorkflowError(code: .shuttingDown, message: "workflow '\(final.id)' is no longer driven"))
+        if !leftovers.isEmpty {
+            // Commands that arrived as the workflow ended: a workflow the store holds as finished
+            // refuses them as any later command is refused; otherwise (shutdown, a lost lease, an
+            // end not yet saved) it is driven no more here, and may be again elsewhere.
+            let stored = try? await store.snapshot(id: job.machine.snapshot.id)
+            for letter in leftovers {
+                letter.reply.resume(throwing: stored.map { $0.isFinished } == true
+                    ? .finished(stored!)
+                    : WorkflowError(code: .shuttingDown, message: "workflow '\(job.machine.snapshot.id)' is no longer driven"))
+            }
         }
         let id = job.machine.snapshot.id
         let (waiters, latest) = state.withLock { s in
@@ -337,25 +340,41 @@ public final class WorkflowEngine: Service {
         metadata: [String: String] = [:],
         version: Int? = nil
     ) async throws -> (snapshot: WorkflowSnapshot, created: Bool) {
+        try await startReportingCreation(type: type, id: id, input: input, correlationID: correlationID, metadata: metadata, version: version, checkingID: true)
+    }
+
+    /// `checkingID` false for ids the engine makes itself (a child's: its parent's id and step),
+    /// which may pass ``maximumIdentifierLength``.
+    private func startReportingCreation(
+        type: String,
+        id: String,
+        input: WorkflowValue,
+        correlationID: String?,
+        metadata: [String: String],
+        version: Int?,
+        checkingID: Bool
+    ) async throws -> (snapshot: WorkflowSnapshot, created: Bool) {
         guard !state.withLock({ $0.shuttingDown }) else {
             throw WorkflowError(code: .shuttingDown, message: "the workflow engine is shutting down")
         }
-        try Self.checkIdentifier(id, "a workflow id")
-        if let correlationID { try Self.checkIdentifier(correlationID, "a correlation id", mayBeEmpty: true) }
         let definition = try definition(type: type, version: version)
-        if let inputType = definition.input {
-            do {
-                try inputType.check(input)
-            } catch {
-                // A repeated start returns the workflow it started, whatever input it carries now.
-                if let existing = try await store.snapshot(id: id), existing.type == type { return (existing, false) }
-                let message = if let error = error as? DecodingError {
-                    "the input of \(type) does not decode as \(inputType.name): \(error.summary)"
-                } else {
-                    "the input of \(type) is refused: \(error)"
+        do {
+            if checkingID { try Self.checkIdentifier(id, "a workflow id") }
+            if let correlationID { try Self.checkIdentifier(correlationID, "a correlation id", mayBeEmpty: true) }
+            if let inputType = definition.input {
+                do {
+                    try inputType.check(input)
+                } catch let error as DecodingError {
+                    throw WorkflowError(code: .invalidArgument, message: "the input of \(type) does not decode as \(inputType.name): \(error.summary)")
+                } catch {
+                    throw WorkflowError(code: .invalidArgument, message: "the input of \(type) is refused: \(error)")
                 }
-                throw WorkflowError(code: .invalidArgument, message: message)
             }
+        } catch {
+            // A repeated start returns the workflow it started (also one stored before these
+            // checks), whatever it carries now.
+            if !id.isEmpty, let existing = try await store.snapshot(id: id), existing.type == type { return (existing, false) }
+            throw error
         }
         let now = clock.now()
         var (machine, created) = WorkflowStateMachine.create(
@@ -550,7 +569,7 @@ extension WorkflowError {
 
 extension WorkflowEngine: ChildWorkflows {
     public func run(type: String, version: Int?, id: String, input: WorkflowValue) async throws -> WorkflowSnapshot {
-        try await start(type: type, id: id, input: input, version: version)
+        _ = try await startReportingCreation(type: type, id: id, input: input, correlationID: nil, metadata: [:], version: version, checkingID: false)
         return try await waitForCompletion(id: id)
     }
 }

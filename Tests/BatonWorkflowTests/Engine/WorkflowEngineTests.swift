@@ -573,6 +573,20 @@ struct WorkflowEngineSubWorkflowTests {
         #expect(ledger.all.map(\.key) == ["o-1/reserve", "o-1/pay/authorize", "o-1/pay/capture", "o-1/ship"])
     }
 
+    @Test("a parent with the longest id allowed still runs its child, whose id is longer")
+    func childOfTheLongestID() async throws {
+        let child = WorkflowDefinition("payment") { StepDefinition.call("authorize", action: { _ in .null }) }
+        let parent = WorkflowDefinition("order") { StepDefinition.subWorkflow("pay", type: "payment") }
+        let engine = try WorkflowEngine(definitions: [parent, child], store: InMemoryWorkflowStore(), clock: ManualWorkflowClock())
+        let id = String(repeating: "p", count: WorkflowEngine.maximumIdentifierLength)
+        let final = try await withRunningEngine(engine) { engine in
+            try await engine.start(type: "order", id: id)
+            return try await engine.waitForCompletion(id: id)
+        }
+        #expect(final.status == .completed)
+        #expect(try await engine.snapshot(id: id + "/pay").status == .completed)
+    }
+
     @Test("a child that compensates fails the parent step, and the parent compensates too")
     func childFails() async throws {
         let ledger = StepLedger()
