@@ -36,8 +36,16 @@ struct ServicesCommand: AsyncParsableCommand {
     @Option(help: "Decline charges that would bring a customer's captured total above this many minor units (default: the demo limit, 50000, unless --no-demo-data).")
     var paymentLimitMinor: Int64?
 
-    @Option(help: "Least severe log level written to standard error: trace, debug, info, notice, warning, error or critical; debug adds every call refused with a business error.")
-    var logLevel = "info"
+    @Option(
+        help: "Least severe log level written to standard error: trace, debug, info, notice, warning, error or critical; debug adds every call refused with a business error.",
+        transform: { name in
+            guard let level = Logger.Level(name: name) else {
+                throw ValidationError("--log-level must be one of \(Logger.Level.names), not '\(name)'")
+            }
+            return level
+        }
+    )
+    var logLevel = Logger.Level.info
 
     @Flag(inversion: .prefixedNo, help: "Start with the demo data of baton serve: WIDGET, GADGET and GIZMO in stock, the demo payment limit, the tenants acme and globex, the supply chain's warehouses, stock, sales history, vendor and purchase order.")
     var demoData = true
@@ -47,13 +55,10 @@ struct ServicesCommand: AsyncParsableCommand {
             throw ValidationError("--fail takes METHOD=COUNT:CODE[:after-effect], not '\(rule)'")
         }
         if let latencyMs, latencyMs < 0 { throw ValidationError("--latency-ms cannot be negative") }
-        if Logger.Level(name: logLevel) == nil {
-            throw ValidationError("--log-level must be one of \(Logger.Level.names), not '\(logLevel)'")
-        }
     }
 
     func run() async throws {
-        bootstrapStandardErrorLogging(level: Logger.Level(name: logLevel) ?? .info)
+        bootstrapStandardErrorLogging(level: logLevel)
         let logger = Logger(label: "baton.services")
         logger.info("starting", metadata: ["allocator": "\(Allocator.name)"])
         let references: ReferenceServices

@@ -252,7 +252,7 @@ extension WorkflowValue {
 
 extension DecodingError {
     /// Where in the value decoding failed and why, in one line for a status message:
-    /// `at lines[0].quantity: Expected to decode Int but found a string instead.`
+    /// `at lines[0].quantity: expected a number, found a string`.
     public var summary: String {
         let context: Context
         let reason: String
